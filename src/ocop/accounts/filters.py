@@ -1,0 +1,23 @@
+import django_filters
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext_lazy as _
+
+from ocop.core.filters import SearchFilterSet
+
+from .models import Role, RoleAssignment, User
+
+
+class UserFilterSet(SearchFilterSet):
+    role = django_filters.ModelChoiceFilter(
+        label=_("Role"), queryset=Role.objects.all(), method="filter_role"
+    )
+    is_active = django_filters.BooleanFilter(label=_("Active"))
+
+    class Meta:
+        model = User
+        fields = ["q", "role", "is_active"]
+
+    def filter_role(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(Exists(RoleAssignment.objects.filter(user=OuterRef("pk"), role=value)))

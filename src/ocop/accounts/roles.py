@@ -1,0 +1,90 @@
+"""The roles the system ships with. Roles are data (the `Role` table); this module is the
+source the migrations and `ocop load-roles` read. Names are English msgids, translated in the UI.
+
+Permissions are `<app>.<action>_<model>`, `<app>.*` or `*`. Later apps add their permissions
+to the roles here; running `ocop load-roles` (part of `make run`) brings the table up to date.
+"""
+
+from django.utils.translation import gettext_noop as _
+
+# Granted to every signed-in user whatever their roles: reference data.
+ALWAYS_GRANTED = frozenset({"geo.view_adminunit"})
+
+VIEW_ALL = [
+    "accounts.view_user",
+    "accounts.view_roleassignment",
+    "audit.view_auditevent",
+]
+
+ROLES = [
+    {
+        "code": "system_admin",
+        "name": _("System administrator"),
+        "description": _("Runs the system: everything, everywhere."),
+        "permissions": ["*"],
+        "global_only": True,
+        "sort_order": 10,
+    },
+    {
+        "code": "province_admin",
+        "name": _("Province programme administrator"),
+        "description": _(
+            "The OCOP coordination office (Văn phòng Điều phối nông thôn mới): runs the programme "
+            "in its area, manages accounts and roles there."
+        ),
+        "permissions": [
+            *VIEW_ALL,
+            "accounts.add_user",
+            "accounts.change_user",
+            "accounts.add_roleassignment",
+            "accounts.delete_roleassignment",
+            "geo.manage_adminunit",
+        ],
+        "sort_order": 20,
+    },
+    {
+        "code": "province_officer",
+        "name": _("Province officer"),
+        "description": _("An officer of the coordination office or a province body working on OCOP."),
+        "permissions": [*VIEW_ALL],
+        "sort_order": 30,
+    },
+    {
+        "code": "department_officer",
+        "name": _("Department officer"),
+        "description": _(
+            "An officer of a department (Industry and Trade, Agriculture and Environment, Science and "
+            "Technology, Health, Culture and Tourism) with tasks in the programme."
+        ),
+        "permissions": ["accounts.view_user", "audit.view_auditevent"],
+        "sort_order": 40,
+    },
+    {
+        "code": "commune_officer",
+        "name": _("Commune officer"),
+        "description": _("The commune's OCOP officer: producers, ideas and dossiers of the commune."),
+        "permissions": ["accounts.view_user", "audit.view_auditevent"],
+        "sort_order": 50,
+    },
+    {
+        "code": "council_member",
+        "name": _("Council member"),
+        "description": _("A member of an evaluation council: scores the dossiers assigned to them."),
+        "permissions": [],
+        "sort_order": 60,
+    },
+    {
+        "code": "producer",
+        "name": _("Producer"),
+        "description": _("An OCOP producer (enterprise, cooperative, cooperative group, household)."),
+        "permissions": [],
+        "sort_order": 70,
+    },
+    {
+        "code": "supervisor",
+        "name": _("Supervisor (read-only)"),
+        "description": _("A supervising party committee or inspector: reads everything in the area."),
+        "permissions": [*VIEW_ALL],
+        "sort_order": 80,
+    },
+]

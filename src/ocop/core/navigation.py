@@ -1,0 +1,61 @@
+"""The navigation menu, built per user from what they may see. Apps add entries to MENU."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    label: str | Promise
+    url_name: str
+    permission: str | None = None  # None: any signed-in user
+    icon: str = ""
+
+
+@dataclass(frozen=True)
+class MenuGroup:
+    label: str | Promise
+    items: tuple[MenuItem, ...]
+
+
+MENU: list[MenuGroup] = [
+    MenuGroup(
+        _("Places"),
+        (
+            MenuItem(_("Administrative units"), "geo:unit_list"),
+            MenuItem(_("2025 reorganisation"), "geo:succession_list"),
+        ),
+    ),
+    MenuGroup(
+        _("Administration"),
+        (
+            MenuItem(_("Users"), "accounts:user_list", "accounts.view_user"),
+            MenuItem(_("Audit trail"), "audit:event_list", "audit.view_auditevent"),
+        ),
+    ),
+]
+
+
+def menu_for(request) -> list[dict]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return []
+    from ocop.accounts.selectors import has_perm
+
+    path = request.path
+    groups = []
+    for group in MENU:
+        items = []
+        for item in group.items:
+            if item.permission and not has_perm(user, item.permission):
+                continue
+            url = reverse(item.url_name)
+            items.append({"label": item.label, "url": url, "active": path.startswith(url)})
+        if items:
+            groups.append({"label": group.label, "items": items, "active": any(i["active"] for i in items)})
+    return groups

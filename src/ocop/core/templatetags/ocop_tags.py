@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from django import forms, template
+from django.utils.html import format_html
+
+register = template.Library()
+
+
+@register.filter
+def with_class(field):
+    """Render a bound field with Tabler/Bootstrap classes and the invalid state."""
+    widget = field.field.widget
+    if isinstance(widget, (forms.CheckboxInput,)):
+        css = "form-check-input"
+    elif isinstance(widget, (forms.Select, forms.SelectMultiple)):
+        css = "form-select"
+    else:
+        css = "form-control"
+    if field.errors:
+        css += " is-invalid"
+    attrs = {"class": css}
+    if field.errors:
+        attrs["aria-invalid"] = "true"
+    return field.as_widget(attrs=attrs)
+
+
+@register.simple_tag
+def query_with(query: str, **kwargs) -> str:
+    """The current filter query string with some parameters replaced."""
+    from django.http import QueryDict
+
+    q = QueryDict(query, mutable=True)
+    for key, value in kwargs.items():
+        if value in (None, ""):
+            q.pop(key, None)
+        else:
+            q[key] = value
+    return q.urlencode()
+
+
+@register.simple_tag
+def stars(n) -> str:
+    try:
+        n = int(n)
+    except (TypeError, ValueError):
+        return ""
+    return format_html('<span class="text-yellow" aria-label="{} sao">{}</span>', n, "★" * n)
+
+
+@register.filter
+def format_change(change) -> str:
+    """An audited change: `[before, after]` shows as "before → after"; anything else as is."""
+    if isinstance(change, list) and len(change) == 2:
+        before, after = ("∅" if v in (None, "") else v for v in change)
+        return f"{before} → {after}"
+    return str(change)

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db.models import Count, Prefetch
+
+from .choices import Edition
+from .models import AdminUnit, UnitSuccession
+
+
+def home_area() -> AdminUnit | None:
+    """The deployment's home area (OCOP_HOME_AREA: a current province code, or VN)."""
+    code = settings.OCOP_HOME_AREA
+    if not code or code.upper() == "VN":
+        return None
+    return AdminUnit.objects.filter(edition=Edition.Y2025, level=1, code=code).first()
+
+
+def units_on(day: dt.date):
+    return AdminUnit.objects.valid_on(day)
+
+
+def unit_detail(unit: AdminUnit) -> dict:
+    successions = list(
+        UnitSuccession.objects.filter(predecessor=unit).select_related("successor", "successor__parent")
+    )
+    predecessions = list(
+        UnitSuccession.objects.filter(successor=unit).select_related("predecessor", "predecessor__parent")
+    )
+    children = list(unit.children.annotate(n_children=Count("children")).order_by("code"))
+    return {
+        "ancestors": unit.ancestors(),
+        "children": children,
+        "successions": successions,
+        "predecessions": predecessions,
+    }
+
+
+def succession_list():
+    return UnitSuccession.objects.select_related(
+        "predecessor", "predecessor__parent", "successor", "successor__parent"
+    )
+
+
+def legacy_communes_with_successors(province: AdminUnit):
+    return AdminUnit.objects.filter(path__startswith=province.path, level=3).prefetch_related(
+        Prefetch("successions", queryset=UnitSuccession.objects.select_related("successor"))
+    )

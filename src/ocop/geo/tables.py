@@ -1,0 +1,43 @@
+from django.utils.translation import gettext_lazy as _
+
+from ocop.core.tables import Column, Table
+
+
+class AdminUnitTable(Table):
+    code = Column(_("Code"), "code")
+    name = Column(_("Name"), "name", link=True)
+    kind = Column(_("Kind"), "kind")
+    parent = Column(_("Belongs to"), "parent.name", order_by="parent__name")
+    edition = Column(_("Edition"), "edition")
+    valid_from = Column(_("Valid from"), "valid_from")
+    valid_to = Column(_("Valid to"), "valid_to")
+    latitude = Column(_("Latitude"), "latitude", orderable=False, css="d-none d-xl-table-cell")
+    longitude = Column(_("Longitude"), "longitude", orderable=False, css="d-none d-xl-table-cell")
+
+    default_ordering = ("path",)
+
+
+class UnitSuccessionTable(Table):
+    predecessor = Column(
+        _("Former unit"),
+        "predecessor.name",
+        order_by="predecessor__path",
+        link=lambda s: s.predecessor.get_absolute_url(),
+    )
+    predecessor_parent = Column(
+        _("Former district / province"), "predecessor.parent.name", order_by="predecessor__parent__name"
+    )
+    successor = Column(
+        _("Current unit"),
+        "successor.name",
+        order_by="successor__path",
+        link=lambda s: s.successor.get_absolute_url(),
+    )
+    successor_parent = Column(
+        _("Current province"), "successor.parent.name", order_by="successor__parent__name"
+    )
+    partial = Column(_("Divided"), "partial")
+    is_default = Column(_("Main successor"), "is_default")
+    effective_date = Column(_("Effective"), "effective_date")
+
+    default_ordering = ("predecessor__path", "-is_default")

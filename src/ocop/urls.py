@@ -1,0 +1,20 @@
+from django.conf import settings
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+from ocop.api.api import api
+
+urlpatterns = [
+    path("", include("ocop.core.urls")),
+    path("accounts/", include("ocop.accounts.urls")),
+    path("places/", include("ocop.geo.urls")),
+    path("audit/", include("ocop.audit.urls")),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
