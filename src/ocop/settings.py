@@ -163,6 +163,7 @@ FORMAT_MODULE_PATH = ["ocop.formats"]
 # --- Static and media -------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("OCOP_STATIC_ROOT", VAR_DIR / "static"))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 NODE_MODULES = Path(os.environ.get("OCOP_NODE_MODULES", PROJECT_DIR / "node_modules"))
 STATICFILES_DIRS = [
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),

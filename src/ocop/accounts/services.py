@@ -35,9 +35,13 @@ def _check_area_right(actor, permission: str, area) -> None:
 
 
 def actor_holds_role(actor, role: Role, area) -> bool:
-    """Does `actor` hold `role` over `area` (globally, or over an area containing it)?
+    """May `actor` hand out `role` over `area`?
 
-    A system-wide administrator (a global role granting every permission) may grant any role."""
+    Only roles they hold: either the role itself over that area (globally, or over an area
+    containing it), or a role all of whose permissions they hold there — so nobody can give
+    away rights they do not have. A system-wide administrator (a global role granting every
+    permission) may grant any role.
+    """
     if actor.is_superuser or selectors.user_scope(actor, "*").everything:
         return True
     for assignment in selectors.active_assignments(actor):
@@ -50,7 +54,9 @@ def actor_holds_role(actor, role: Role, area) -> bool:
             or (area.current_path and area.current_path.startswith(assignment.area.path))
         ):
             return True
-    return False
+    if area is None or "*" in (role.permissions or []):
+        return False
+    return all(selectors.user_scope(actor, perm).covers_unit(area) for perm in role.permissions or [])
 
 
 def _validate_grant(actor, user: User | None, role: Role, area, valid_until: dt.date | None) -> None:
