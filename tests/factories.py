@@ -13,8 +13,12 @@ def make_user(username: str, role_code: str | None, area_path: str | None, **fie
     from ocop.geo.models import AdminUnit
 
     with transaction.atomic():
-        user = User(username=username, full_name=fields.pop("full_name", f"Người dùng {username}"),
-                    email=fields.pop("email", f"{username}@example.vn"), **fields)
+        user = User(
+            username=username,
+            full_name=fields.pop("full_name", f"Người dùng {username}"),
+            email=fields.pop("email", f"{username}@example.vn"),
+            **fields,
+        )
         user.set_password(PASSWORD)
         user.save()
         audit.record(actor=None, action="create", obj=user, after=audit.snapshot(user))

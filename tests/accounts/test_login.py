@@ -61,7 +61,9 @@ def test_lock_expires_and_success_resets_the_counter(client, nari_officer, setti
     settings.OCOP_LOGIN_MAX_FAILURES = 2
     login(client, "xa.nari", "wrong")
     login(client, "xa.nari", "wrong")
-    LoginThrottle.objects.filter(username="xa.nari").update(locked_until=timezone.now() - dt.timedelta(seconds=1))
+    LoginThrottle.objects.filter(username="xa.nari").update(
+        locked_until=timezone.now() - dt.timedelta(seconds=1)
+    )
     response = login(client, "xa.nari", PASSWORD)
     assert response.status_code == 302
     assert not LoginThrottle.objects.filter(username="xa.nari").exists()
@@ -76,8 +78,14 @@ def test_logout_is_a_post_and_is_audited(client, nari_officer):
 
 def test_password_change_is_audited(client, nari_officer):
     client.force_login(nari_officer)
-    response = client.post(reverse("accounts:password_change"), {
-        "old_password": PASSWORD, "new_password1": "Mot-mat-khau-moi-2026", "new_password2": "Mot-mat-khau-moi-2026"})
+    response = client.post(
+        reverse("accounts:password_change"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": "Mot-mat-khau-moi-2026",
+            "new_password2": "Mot-mat-khau-moi-2026",
+        },
+    )
     assert response.status_code == 302
     nari_officer.refresh_from_db()
     assert nari_officer.check_password("Mot-mat-khau-moi-2026")
@@ -91,8 +99,10 @@ def test_password_reset_by_email_link(client, nari_officer):
     link = re.search(r"http://testserver(/accounts/password/reset/\S+/)", mail.outbox[0].body).group(1)
     form_page = client.get(link, follow=True)
     assert form_page.status_code == 200 and form_page.context["validlink"]
-    response = client.post(form_page.redirect_chain[-1][0],
-                           {"new_password1": "Dat-lai-mat-khau-2026", "new_password2": "Dat-lai-mat-khau-2026"})
+    response = client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": "Dat-lai-mat-khau-2026", "new_password2": "Dat-lai-mat-khau-2026"},
+    )
     assert response.status_code == 302
     nari_officer.refresh_from_db()
     assert nari_officer.check_password("Dat-lai-mat-khau-2026")

@@ -35,7 +35,9 @@ def test_commune_officer_sees_users_of_their_commune_only(nari_officer, chodon_o
     assert province_admin not in visible  # the province role covers more than Na Rì
 
 
-def test_province_admin_sees_the_whole_province_subtree(province_admin, nari_officer, chodon_officer, hanoi_admin):
+def test_province_admin_sees_the_whole_province_subtree(
+    province_admin, nari_officer, chodon_officer, hanoi_admin
+):
     visible = set(User.objects.for_user(province_admin, "view"))
     assert {province_admin, nari_officer, chodon_officer} <= visible
     assert hanoi_admin not in visible
@@ -69,10 +71,20 @@ def test_audit_events_are_scoped_by_area_and_own_actions(province_admin, nari_of
     from ocop.audit import services as audit
 
     with transaction.atomic():
-        in_nari = audit.record(actor=None, action="other", object_type="x.y", object_repr="Na Rì thing",
-                               area=AdminUnit.objects.get(path=NA_RI))
-        in_chodon = audit.record(actor=None, action="other", object_type="x.y", object_repr="Chợ Đồn thing",
-                                 area=AdminUnit.objects.get(path=CHO_DON))
+        in_nari = audit.record(
+            actor=None,
+            action="other",
+            object_type="x.y",
+            object_repr="Na Rì thing",
+            area=AdminUnit.objects.get(path=NA_RI),
+        )
+        in_chodon = audit.record(
+            actor=None,
+            action="other",
+            object_type="x.y",
+            object_repr="Chợ Đồn thing",
+            area=AdminUnit.objects.get(path=CHO_DON),
+        )
         global_event = audit.record(actor=None, action="other", object_type="x.y", object_repr="global")
         own = audit.record(actor=nari_officer, action="other", object_type="x.y", object_repr="mine")
     nari_sees = set(AuditEvent.objects.for_user(nari_officer, "view"))

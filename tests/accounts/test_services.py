@@ -19,8 +19,14 @@ def role(code):
 
 def create(actor, unit, username="moi", role_code="commune_officer", area=NA_RI, **extra):
     data = {"full_name": "Nguyễn Văn Mới", "email": f"{username}@example.vn", **extra}
-    return services.create_user(actor, username=username, password="Mat-khau-manh-2026", role=role(role_code),
-                                area=unit(area) if area else None, **data)
+    return services.create_user(
+        actor,
+        username=username,
+        password="Mat-khau-manh-2026",
+        role=role(role_code),
+        area=unit(area) if area else None,
+        **data,
+    )
 
 
 def test_province_admin_creates_a_commune_officer_in_their_province(province_admin, unit):
@@ -28,9 +34,15 @@ def test_province_admin_creates_a_commune_officer_in_their_province(province_adm
     assert user.check_password("Mat-khau-manh-2026")
     assignment = RoleAssignment.objects.get(user=user)
     assert (assignment.role.code, assignment.area.path, assignment.granted_by) == (
-        "commune_officer", NA_RI, province_admin)
-    actions = list(AuditEvent.objects.filter(object_type="accounts.user", object_id=str(user.pk))
-                   .order_by("seq").values_list("action", flat=True))
+        "commune_officer",
+        NA_RI,
+        province_admin,
+    )
+    actions = list(
+        AuditEvent.objects.filter(object_type="accounts.user", object_id=str(user.pk))
+        .order_by("seq")
+        .values_list("action", flat=True)
+    )
     assert actions == ["create", "grant"]
     created = AuditEvent.objects.get(object_type="accounts.user", object_id=str(user.pk), action="create")
     assert created.actor == province_admin
@@ -45,7 +57,9 @@ def test_cannot_create_a_user_outside_ones_subtree(province_admin, unit):
 
 def test_cannot_grant_a_role_one_does_not_hold(nari_officer, province_admin, unit):
     # A role carrying a right the province admin lacks cannot be handed out by them…
-    Role.objects.create(code="inspector", name="Inspector", permissions=["accounts.view_user", "registry.revoke_x"])
+    Role.objects.create(
+        code="inspector", name="Inspector", permissions=["accounts.view_user", "registry.revoke_x"]
+    )
     with pytest.raises(ValidationError) as exc:
         create(province_admin, unit, role_code="inspector", area=THAI_NGUYEN)
     assert "role" in exc.value.message_dict
@@ -70,8 +84,16 @@ def test_global_roles_only_by_global_admins(province_admin, admin_user, unit):
 def test_bad_input_is_refused_whole_and_writes_nothing(province_admin, unit):
     events_before = AuditEvent.objects.count()
     with pytest.raises(ValidationError) as exc:
-        services.create_user(province_admin, username="", password="123", role=role("commune_officer"),
-                             area=unit(NA_RI), full_name="", email="not-an-email", phone="0" * 30)
+        services.create_user(
+            province_admin,
+            username="",
+            password="123",
+            role=role("commune_officer"),
+            area=unit(NA_RI),
+            full_name="",
+            email="not-an-email",
+            phone="0" * 30,
+        )
     errors = exc.value.message_dict
     assert {"username", "password", "full_name", "email", "phone"} <= set(errors)
     assert AuditEvent.objects.count() == events_before
@@ -84,8 +106,13 @@ def test_duplicate_username_and_email_are_refused(province_admin, unit, nari_off
 
 
 def test_grant_and_revoke_are_audited_and_scoped(province_admin, chodon_officer, hanoi_admin, unit):
-    assignment = services.grant_role(province_admin, chodon_officer, role("province_officer"), unit(THAI_NGUYEN),
-                                     valid_until=dt.date.today() + dt.timedelta(days=30))
+    assignment = services.grant_role(
+        province_admin,
+        chodon_officer,
+        role("province_officer"),
+        unit(THAI_NGUYEN),
+        valid_until=dt.date.today() + dt.timedelta(days=30),
+    )
     assert AuditEvent.objects.filter(action="grant", object_id=str(chodon_officer.pk)).exists()
     with pytest.raises(ValidationError):  # same role, same area twice
         services.grant_role(province_admin, chodon_officer, role("province_officer"), unit(THAI_NGUYEN))
@@ -107,13 +134,20 @@ def test_cannot_revoke_own_role_or_outside_area(province_admin, hanoi_admin):
 
 def test_past_end_date_is_refused(province_admin, chodon_officer, unit):
     with pytest.raises(ValidationError) as exc:
-        services.grant_role(province_admin, chodon_officer, role("commune_officer"), unit(CHO_DON),
-                            valid_until=dt.date(2020, 1, 1))
+        services.grant_role(
+            province_admin,
+            chodon_officer,
+            role("commune_officer"),
+            unit(CHO_DON),
+            valid_until=dt.date(2020, 1, 1),
+        )
     assert "valid_until" in exc.value.message_dict
 
 
 def test_update_and_disable_user(province_admin, nari_officer, hanoi_admin):
-    services.update_user(province_admin, nari_officer, {"full_name": "Hoàng Văn Đức", "position": "Phó Chủ tịch"})
+    services.update_user(
+        province_admin, nari_officer, {"full_name": "Hoàng Văn Đức", "position": "Phó Chủ tịch"}
+    )
     event = AuditEvent.objects.filter(action="update", object_id=str(nari_officer.pk)).latest("seq")
     assert event.changes["position"] == ["", "Phó Chủ tịch"]
     services.set_active(province_admin, nari_officer, False, "nghỉ hưu")

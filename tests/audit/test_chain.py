@@ -15,8 +15,16 @@ def write(n, actor=None, prefix="event"):
     events = []
     for i in range(n):
         with transaction.atomic():
-            events.append(audit.record(actor=actor, action="other", object_type="test.thing", object_id=str(i),
-                                       object_repr=f"{prefix} {i} — Chợ Đồn", changes={"n": [i, i + 1]}))
+            events.append(
+                audit.record(
+                    actor=actor,
+                    action="other",
+                    object_type="test.thing",
+                    object_id=str(i),
+                    object_repr=f"{prefix} {i} — Chợ Đồn",
+                    changes={"n": [i, i + 1]},
+                )
+            )
     return events
 
 

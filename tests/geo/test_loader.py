@@ -21,7 +21,14 @@ def test_bac_kan_legacy_has_8_districts_and_108_communes(unit):
     districts = AdminUnit.objects.filter(path__startswith=bac_kan.path, level=Level.DISTRICT)
     assert districts.count() == 8
     assert {d.short_name for d in districts} == {
-        "Bắc Kạn", "Pác Nặm", "Ba Bể", "Ngân Sơn", "Bạch Thông", "Chợ Đồn", "Chợ Mới", "Na Rì"
+        "Bắc Kạn",
+        "Pác Nặm",
+        "Ba Bể",
+        "Ngân Sơn",
+        "Bạch Thông",
+        "Chợ Đồn",
+        "Chợ Mới",
+        "Na Rì",
     }
     assert AdminUnit.objects.filter(path__startswith=bac_kan.path, level=Level.COMMUNE).count() == 108
 
@@ -89,7 +96,12 @@ def test_loading_again_is_skipped_and_forced_reload_changes_nothing():
     before = AdminUnit.objects.count(), UnitSuccession.objects.count()
     assert load_units().skipped
     report = load_units(force=True)
-    assert (report.created, report.updated, report.successions_created, report.successions_updated) == (0, 0, 0, 0)
+    assert (report.created, report.updated, report.successions_created, report.successions_updated) == (
+        0,
+        0,
+        0,
+        0,
+    )
     assert (AdminUnit.objects.count(), UnitSuccession.objects.count()) == before
 
 

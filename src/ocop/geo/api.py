@@ -78,8 +78,7 @@ def list_units(request, filters: Query[UnitFilters]):
         qs = qs.filter(path__startswith=ancestor.path).exclude(pk=ancestor.pk)
     if filters.valid_on:
         qs = qs.valid_on(filters.valid_on)
-    ordering = ("level", "name", "path") if filters.q else ("path",)
-    return qs.order_by(*ordering)
+    return qs.ranked() if filters.q else qs.order_by("path")
 
 
 @router.get("/{int:unit_id}", response=UnitOut, summary="One administrative unit")

@@ -26,10 +26,10 @@ from ocop.core.models import ReferenceDataset
 from ocop.core.text import fold
 
 from .choices import KIND_LEVEL, KIND_PREFIX, Edition, Kind
-from .models import AdminUnit, UnitSuccession
+from .models import AdminUnit, UnitSuccession, search_text
 
 DATASET_NAME = "admin_units"
-LOADER_VERSION = "6"
+LOADER_VERSION = "7"
 LEGACY_VALID_TO = dt.date(2025, 6, 30)
 REFORM_DATE = dt.date(2025, 7, 1)
 SOURCE = "vietnamadminunits"
@@ -96,6 +96,7 @@ class UnitRow:
     area_km2: Decimal | None
     source_key: str
     current_path: str = ""
+    parent_name: str = ""
 
     @property
     def level(self) -> int:
@@ -116,7 +117,8 @@ class UnitRow:
             "area_km2": self.area_km2,
             "source_key": self.source_key,
             "current_path": self.current_path,
-            "search_folded": fold(f"{self.name} {self.code}"),
+            "search_folded": search_text(self.name, self.code, self.parent_name),
+            "name_folded": fold(self.name),
         }
 
 
@@ -303,6 +305,10 @@ def read_source() -> tuple[dict[str, UnitRow], dict[tuple[str, str], dict], list
         elif len(defaults) > 1:
             for succ, entry in entries:
                 entry["is_default"] = succ == defaults[0]
+
+    for row in units.values():
+        if row.parent_path:
+            row.parent_name = units[row.parent_path].name
 
     # A few legacy communes are missing from the package's conversion data: infer their
     # successor inside the successor province, by the same name or else the nearest centroid.

@@ -12,13 +12,17 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from ocop.core.scope import ScopedModelMixin, ScopedQuerySet
 from ocop.core.text import fold, fold_words
 
 from .choices import Edition, Kind, Level
+
+
+def search_text(name: str, code: str, parent_name: str = "") -> str:
+    return fold(f"{name} {code} {parent_name}")
 
 
 class AdminUnitQuerySet(ScopedQuerySet):
@@ -34,10 +38,19 @@ class AdminUnitQuerySet(ScopedQuerySet):
         return self.valid_on(timezone.localdate())
 
     def search(self, query: str):
+        """Units whose name, code or parent's name contain every word of `query` (diacritics
+        optional), those whose own name matches first (order with `.ranked()`)."""
         qs = self
-        for word in fold_words(query):
+        words = fold_words(query)
+        for word in words:
             qs = qs.filter(search_folded__contains=word)
-        return qs
+        name_hit = Q()
+        for word in words:
+            name_hit &= Q(name_folded__contains=word)
+        return qs.annotate(name_rank=Case(When(name_hit, then=Value(0)), default=Value(1))) if words else qs
+
+    def ranked(self):
+        return self.order_by("name_rank", "level", "name", "path")
 
     def subtree(self, unit: AdminUnit, include_self: bool = True):
         qs = self.filter(path__startswith=unit.path)
@@ -76,7 +89,8 @@ class AdminUnit(ScopedModelMixin, models.Model):
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     area_km2 = models.DecimalField(_("area (km²)"), max_digits=10, decimal_places=2, null=True, blank=True)
     source_key = models.CharField(_("source key"), max_length=150, blank=True, db_index=True)
-    search_folded = models.CharField(max_length=400, editable=False, db_index=False)
+    name_folded = models.CharField(max_length=150, editable=False, db_index=True)
+    search_folded = models.CharField(max_length=400, editable=False)
 
     objects = AdminUnitQuerySet.as_manager()
 
@@ -96,12 +110,9 @@ class AdminUnit(ScopedModelMixin, models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        self.search_folded = self.build_search_text()
+        self.name_folded = fold(self.name)
+        self.search_folded = search_text(self.name, self.code, self.parent.name if self.parent_id else "")
         super().save(*args, **kwargs)
-
-    def build_search_text(self) -> str:
-        parent_names = self.parent.name if self.parent_id and self.parent else ""
-        return fold(f"{self.name} {self.code} {parent_names}")
 
     @property
     def is_legacy(self) -> bool:

@@ -8,11 +8,12 @@ class AdminUnitTable(Table):
     name = Column(_("Name"), "name", link=True)
     kind = Column(_("Kind"), "kind")
     parent = Column(_("Belongs to"), "parent.name", order_by="parent__name")
-    edition = Column(_("Edition"), "edition")
+    edition = Column(_("Edition"), "edition", template="geo/_edition_cell.html")
     valid_from = Column(_("Valid from"), "valid_from")
     valid_to = Column(_("Valid to"), "valid_to")
-    latitude = Column(_("Latitude"), "latitude", orderable=False, css="d-none d-xl-table-cell")
-    longitude = Column(_("Longitude"), "longitude", orderable=False, css="d-none d-xl-table-cell")
+    # Exported, not shown: the table stays readable on a phone.
+    latitude = Column(_("Latitude"), "latitude", orderable=False, css="d-none")
+    longitude = Column(_("Longitude"), "longitude", orderable=False, css="d-none")
 
     default_ordering = ("path",)
 

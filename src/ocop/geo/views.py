@@ -74,7 +74,7 @@ class UnitSearchView(LoginRequiredMixin, View):
         edition = request.GET.get("edition")
         if edition:
             qs = qs.filter(edition=edition)
-        results = list(qs.search(query).order_by("level", "name", "path")[:20]) if query.strip() else []
+        results = list(qs.search(query).ranked()[:20]) if query.strip() else []
         if request.GET.get("format") == "json":
             return JsonResponse(
                 {

@@ -1,0 +1,213 @@
+"""Walk every registered URL and API route as an out-of-scope user (and as nobody).
+
+Every route must be classified below. A new view that is not classified fails this test, so
+each issue that adds views must say how they are scoped — jurisdiction leaks are the most
+common serious bug in systems like this. The out-of-scope user is the commune officer of Chợ
+Đồn; the secrets belong to Na Rì, a neighbouring commune of the same province.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+
+import pytest
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from ocop.accounts import services
+from ocop.audit import services as audit
+from ocop.core.models import TaskProgress
+from tests.conftest import NA_RI
+
+pytestmark = pytest.mark.django_db
+
+SECRET = "BI-MAT-NA-RI"
+
+# Routes anyone may open without signing in.
+PUBLIC = {
+    "core:health",
+    "accounts:login",
+    "accounts:password_reset",
+    "accounts:password_reset_done",
+    "accounts:password_reset_confirm",
+    "accounts:password_reset_complete",
+    "set_language",
+    "javascript-catalog",
+    "api:openapi-json",
+    "api:openapi-view",
+    "api:api-root",
+}
+# Reference data every signed-in user may read (places and the 2025 successions).
+REFERENCE = {
+    "geo:unit_list",
+    "geo:unit_search",
+    "geo:succession_list",
+    "geo:unit_detail",
+    "api:list_units",
+    "api:get_unit",
+    "api:unit_children",
+    "api:unit_successors",
+    "api:unit_predecessors",
+}
+# Pages about the signed-in user themself (no other user's data reachable through them).
+OWN = {
+    "core:home",
+    "accounts:logout",
+    "accounts:password_change",
+    "accounts:profile",
+    "accounts:token_create",
+    "api:me",
+}
+
+
+@dataclass
+class Case:
+    method: str = "get"
+    kwargs: dict = field(default_factory=dict)
+    data: dict = field(default_factory=dict)
+    # "denied": 403/404 expected. "absent": 200 allowed, but the secret must not appear.
+    expect: str = "denied"
+
+
+def scoped_cases(secrets) -> dict[str, Case]:
+    user, assignment, token, progress = (
+        secrets["user"],
+        secrets["assignment"],
+        secrets["token"],
+        secrets["progress"],
+    )
+    return {
+        "core:task_progress": Case(kwargs={"pk": progress.pk}),
+        "accounts:token_revoke": Case("post", {"pk": token.pk}),
+        "accounts:user_list": Case(expect="absent", data={"q": ""}),
+        "accounts:user_create": Case(
+            "post",
+            data={
+                "username": "x",
+                "full_name": "x",
+                "password": "Abcdefgh-123",
+                "role": 1,
+                "area": secrets["area"].pk,
+            },
+        ),
+        "accounts:user_detail": Case(kwargs={"pk": user.pk}),
+        "accounts:user_edit": Case(kwargs={"pk": user.pk}),
+        "accounts:user_set_active": Case("post", {"pk": user.pk}, {"active": "0"}),
+        "accounts:role_grant": Case("post", {"pk": user.pk}, {"role": assignment.role_id}),
+        "accounts:role_revoke": Case("post", {"pk": assignment.pk}),
+        "audit:event_list": Case(expect="absent"),
+        "geo:reload": Case("post"),
+        "api:list_users": Case(expect="absent"),
+        "api:get_user": Case(kwargs={"user_id": user.pk}),
+        "api:list_events": Case(expect="absent"),
+    }
+
+
+def all_routes():
+    def walk(patterns, ns=None):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                inner = f"{ns}:{p.namespace}" if ns and p.namespace else (p.namespace or ns)
+                yield from walk(p.url_patterns, inner)
+            elif isinstance(p, URLPattern):
+                yield f"{ns}:{p.name}" if ns and p.name else p.name, p
+
+    return list(walk(get_resolver().url_patterns))
+
+
+@pytest.fixture
+def secrets(nari_officer, unit):
+    """Things that belong to Na Rì: a user, their role, their token and task, an audit event."""
+    area = unit(NA_RI)
+    user = nari_officer
+    user.full_name = f"Người {SECRET}"
+    user.save()
+    with transaction.atomic():
+        audit.record(actor=None, action="other", object_type="test.secret", object_repr=SECRET, area=area)
+    token, _raw = services.create_token(user, name=SECRET)
+    progress = TaskProgress.objects.create(owner=user, label=SECRET)
+    return {
+        "user": user,
+        "assignment": user.role_assignments.get(),
+        "token": token,
+        "progress": progress,
+        "area": area,
+    }
+
+
+def _url(name, pattern, kwargs):
+    from django.urls import reverse
+
+    if pattern.pattern.converters or "<" in str(pattern.pattern):
+        if not kwargs:
+            kwargs = {k: _dummy(v) for k, v in pattern.pattern.converters.items()}
+    return reverse(name, kwargs=kwargs or None)
+
+
+def _dummy(converter):
+    name = type(converter).__name__
+    return uuid.uuid4() if name == "UUIDConverter" else (1 if name == "IntConverter" else "x")
+
+
+def test_every_route_is_classified(secrets):
+    cases = scoped_cases(secrets)
+    unnamed = [str(p.pattern) for name, p in all_routes() if not name]
+    unclassified = sorted(
+        name for name, _p in all_routes() if name and name not in PUBLIC | REFERENCE | OWN | set(cases)
+    )
+    assert unnamed == [], f"routes without a name cannot be classified: {unnamed}"
+    assert unclassified == [], f"classify these routes in tests/test_scope_walk.py: {unclassified}"
+
+
+def test_out_of_scope_user_is_refused_or_sees_nothing(client, chodon_officer, secrets):
+    client.force_login(chodon_officer)
+    cases = scoped_cases(secrets)
+    routes = dict(all_routes())
+    failures = []
+    for name, case in cases.items():
+        url = _url(name, routes[name], case.kwargs)
+        response = getattr(client, case.method)(url, case.data)
+        body = response.content.decode(errors="replace")
+        if case.expect == "denied" and response.status_code not in (403, 404):
+            failures.append(f"{name} {url}: {response.status_code}, expected 403/404")
+        if case.expect == "absent" and (response.status_code not in (200, 403) or SECRET in body):
+            failures.append(f"{name} {url}: {response.status_code}, secret leaked={SECRET in body}")
+    assert failures == []
+    # Nothing was changed by any of those requests.
+    secrets["user"].refresh_from_db()
+    assert secrets["user"].is_active
+    assert secrets["user"].role_assignments.count() == 1
+    assert secrets["token"].__class__.objects.get(pk=secrets["token"].pk).revoked_at is None
+
+
+def test_out_of_scope_exports_leak_nothing(client, chodon_officer, secrets):
+    client.force_login(chodon_officer)
+    for url in ("/accounts/users/", "/audit/"):
+        for fmt in ("csv", "xlsx"):
+            response = client.get(url, {"export": fmt})
+            assert response.status_code in (200, 403)
+            assert SECRET.encode() not in response.content
+
+
+def test_anonymous_is_sent_to_login_everywhere_but_public_routes(client, secrets):
+    cases = scoped_cases(secrets)
+    failures = []
+    for name, pattern in all_routes():
+        if name in PUBLIC or name is None:
+            continue
+        case = cases.get(name, Case())
+        url = _url(name, pattern, case.kwargs)
+        method = (
+            case.method
+            if name in cases
+            else ("post" if name in {"accounts:logout", "accounts:token_create"} else "get")
+        )
+        response = getattr(client, method)(url, case.data)
+        if name.startswith("api:"):
+            ok = response.status_code == 401
+        else:
+            ok = response.status_code == 302 and "/accounts/login/" in response["Location"]
+        if not ok:
+            failures.append(f"{name} {url}: {response.status_code}")
+    assert failures == []
