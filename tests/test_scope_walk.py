@@ -139,9 +139,8 @@ def secrets(nari_officer, unit):
 def _url(name, pattern, kwargs):
     from django.urls import reverse
 
-    if pattern.pattern.converters or "<" in str(pattern.pattern):
-        if not kwargs:
-            kwargs = {k: _dummy(v) for k, v in pattern.pattern.converters.items()}
+    if (pattern.pattern.converters or "<" in str(pattern.pattern)) and not kwargs:
+        kwargs = {k: _dummy(v) for k, v in pattern.pattern.converters.items()}
     return reverse(name, kwargs=kwargs or None)
 
 

@@ -6,7 +6,7 @@ from ocop.accounts.models import RoleAssignment, User
 from ocop.accounts.selectors import has_perm, user_scope
 from ocop.audit.models import AuditEvent
 from ocop.geo.models import AdminUnit
-from tests.conftest import CHO_DON, CON_MINH_LEGACY, NA_RI, NA_RI_DISTRICT, THAI_NGUYEN
+from tests.conftest import CHO_DON, CON_MINH_LEGACY, NA_RI, NA_RI_DISTRICT
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db

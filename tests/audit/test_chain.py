@@ -1,5 +1,6 @@
 """The audit trail is hash-chained: altering, removing or truncating rows is detected."""
 
+import itertools
 import threading
 
 import pytest
@@ -37,7 +38,7 @@ def test_record_outside_a_transaction_is_refused(units_loaded):
 @pytest.mark.django_db
 def test_events_form_an_intact_chain():
     events = write(5)
-    for previous, current in zip(events, events[1:], strict=False):
+    for previous, current in itertools.pairwise(events):
         assert current.prev_hash == previous.hash
         assert current.seq == previous.seq + 1
     report = audit.verify()

@@ -54,7 +54,7 @@ ROLES = [
         "name": _("Department officer"),
         "description": _(
             "An officer of a department (Industry and Trade, Agriculture and Environment, Science and "
-            "Technology, Health, Culture and Tourism) with tasks in the programme."
+            "Technology, Health, Culture, Sports and Tourism) with tasks in the programme."
         ),
         "permissions": ["accounts.view_user", "audit.view_auditevent"],
         "sort_order": 40,
@@ -83,7 +83,7 @@ ROLES = [
     {
         "code": "supervisor",
         "name": _("Supervisor (read-only)"),
-        "description": _("A supervising party committee or inspector: reads everything in the area."),
+        "description": _("A supervising body (party committee, inspectorate): reads everything in its area."),
         "permissions": [*VIEW_ALL],
         "sort_order": 80,
     },

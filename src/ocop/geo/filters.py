@@ -50,7 +50,7 @@ class UnitSuccessionFilterSet(django_filters.FilterSet):
         method="filter_successor_province",
     )
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
-    partial = django_filters.BooleanFilter(label=_("Divided"))
+    partial = django_filters.BooleanFilter(label=_("Part only"))
 
     class Meta:
         model = UnitSuccession

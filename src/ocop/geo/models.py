@@ -153,10 +153,10 @@ class UnitSuccession(models.Model):
     is_default = models.BooleanField(
         _("main successor"),
         default=True,
-        help_text=_("Where a unit was divided, the successor that records default to."),
+        help_text=_("Where a unit was divided, the successor its records move to by default."),
     )
     partial = models.BooleanField(
-        _("divided"), default=False, help_text=_("Only part of the unit went here.")
+        _("part only"), default=False, help_text=_("Only part of the unit went here.")
     )
     source = models.CharField(_("source"), max_length=200, blank=True)
 

@@ -37,7 +37,7 @@ class UnitSuccessionTable(Table):
     successor_parent = Column(
         _("Current province"), "successor.parent.name", order_by="successor__parent__name"
     )
-    partial = Column(_("Divided"), "partial")
+    partial = Column(_("Part only"), "partial")
     is_default = Column(_("Main successor"), "is_default")
     effective_date = Column(_("Effective"), "effective_date")
 
