@@ -84,8 +84,7 @@ accesslog = "-"
 # user agent, duration in ms, and the request id the application used (the X-Request-ID it echoed;
 # the same id appears in nginx's log, in the application log lines and in the audit trail).
 access_log_format = (
-    '%({x-real-ip}i)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" '
-    "%(M)sms rid=%({x-request-id}o)s"
+    '%({x-real-ip}i)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms rid=%({x-request-id}o)s'
 )
 # Application log lines (Django, the LOGGING setting) also go to stderr: keep them there.
 capture_output = False

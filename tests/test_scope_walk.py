@@ -45,6 +45,7 @@ REFERENCE = {
     "geo:succession_list",
     "geo:unit_detail",
     "api:list_units",
+    "api:get_unit_by_code",
     "api:get_unit",
     "api:unit_children",
     "api:unit_successors",

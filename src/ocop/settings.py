@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "ninja",  # serves the interactive API docs from its own static files (no CDN)
     "django_htmx",
     "django_filters",
     "django_tasks",
@@ -66,7 +67,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "ocop.core.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "ocop.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -98,7 +99,9 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------------
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'ocop.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0 if DEBUG else 60)}
+DATABASES = {
+    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=0 if DEBUG else 60, conn_health_checks=True)
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].update(
@@ -149,7 +152,12 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ocop@localhost")
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# Who is mailed server errors: "Name <a@b>, Other <c@d>" or plain addresses.
+ADMINS = [("", a) for a in env_list("OCOP_ADMIN_EMAILS", "")]
 
 # --- Internationalisation ---------------------------------------------------------------------
 LANGUAGE_CODE = "vi"
@@ -165,13 +173,17 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("OCOP_STATIC_ROOT", VAR_DIR / "static"))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 NODE_MODULES = Path(os.environ.get("OCOP_NODE_MODULES", PROJECT_DIR / "node_modules"))
-STATICFILES_DIRS = [
+# Only the built files of each npm package (Tabler's dist also carries editor plug-ins whose
+# source maps are missing, which would break collectstatic's manifest).
+_VENDOR = [
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
-    ("vendor/tabler", NODE_MODULES / "@tabler" / "core" / "dist"),
+    ("vendor/tabler/css", NODE_MODULES / "@tabler" / "core" / "dist" / "css"),
+    ("vendor/tabler/js", NODE_MODULES / "@tabler" / "core" / "dist" / "js"),
+    ("vendor/tabler/img", NODE_MODULES / "@tabler" / "core" / "dist" / "img"),
     ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
     ("vendor/leaflet", NODE_MODULES / "leaflet" / "dist"),
 ]
-STATICFILES_DIRS = [(prefix, path) for prefix, path in STATICFILES_DIRS if path.exists()]
+STATICFILES_DIRS = [BASE_DIR / "static", *((prefix, path) for prefix, path in _VENDOR if path.exists())]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("OCOP_MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
@@ -199,9 +211,10 @@ if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     SECURE_CONTENT_TYPE_NOSNIFF = True
     SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -218,17 +231,22 @@ LOGGING = {
     },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]},
+        "mail_admins": {"class": "django.utils.log.AdminEmailHandler", "level": "ERROR"},
     },
     "root": {"handlers": ["console"], "level": os.environ.get("OCOP_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django.request": {"handlers": ["mail_admins"], "level": "ERROR", "propagate": True},
+    },
 }
 
 # --- ocop ---------------------------------------------------------------------------------------
 # The deployment's home area: the code of a current province (e.g. "19" for Thái Nguyên) or
 # "VN" for a national deployment. Dashboards and defaults start from it.
 OCOP_HOME_AREA = os.environ.get("OCOP_HOME_AREA", "19")
-# Legacy (pre-2025) province codes whose history the deployment shows (Bắc Kạn = 06).
-OCOP_HOME_LEGACY_AREAS = env_list("OCOP_HOME_LEGACY_AREAS", "06,19")
+# Its legacy history (e.g. the former Bắc Kạn for Thái Nguyên) follows from the 2025 successions.
 OCOP_SITE_NAME = os.environ.get("OCOP_SITE_NAME", "")
+# Behind nginx, the client's address is the last one nginx appended to X-Forwarded-For.
+OCOP_TRUST_X_FORWARDED_FOR = env_bool("OCOP_TRUST_X_FORWARDED_FOR", PRODUCTION)
 OCOP_PAGE_SIZE = int(os.environ.get("OCOP_PAGE_SIZE", "50"))
 OCOP_EXPORT_MAX_ROWS = int(os.environ.get("OCOP_EXPORT_MAX_ROWS", "100000"))

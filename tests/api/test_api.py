@@ -82,6 +82,17 @@ def test_unknown_place_is_a_structured_404(client, token):
     assert response.status_code == 404 and response.json()["detail"]
 
 
+def test_place_by_official_code(client, token):
+    body = client.get(f"{API}/places/by-code/02185", headers=bearer(token)).json()
+    assert (body["name"], body["edition"]) == ("Xã Côn Minh", "2025")
+    legacy = client.get(f"{API}/places/by-code/066", {"edition": "legacy"}, headers=bearer(token)).json()
+    assert legacy["name"] == "Huyện Na Rì"
+    missing = client.get(f"{API}/places/by-code/99999", headers=bearer(token))
+    assert missing.status_code == 404 and "99999" in missing.json()["detail"]
+    malformed = client.get(f"{API}/places/by-code/abc", headers=bearer(token))
+    assert malformed.status_code == 422 and malformed.json()["detail"]
+
+
 def test_me_shows_roles_and_scope(client, token):
     body = client.get(f"{API}/accounts/me", headers=bearer(token)).json()
     assert body["username"] == "xa.nari"
@@ -139,3 +150,9 @@ def test_openapi_document_lists_the_endpoints(client):
         f"{API}/audit/events",
     } <= set(doc["paths"])
     assert "bearer" in str(doc["components"]["securitySchemes"]).lower()
+
+
+def test_interactive_docs_work_offline(client):
+    page = client.get(f"{API}/docs").content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in page
+    assert "cdn." not in page

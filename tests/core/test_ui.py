@@ -137,3 +137,52 @@ def test_responses_carry_a_request_id_that_the_audit_trail_keeps(client, nari_of
     )
     assert response["X-Request-ID"] == "req-12345"
     assert AuditEvent.objects.filter(action="login_failed", request_id="req-12345").exists()
+
+
+def test_home_shows_the_home_area_and_its_former_provinces(client, nari_officer, settings):
+    settings.OCOP_HOME_AREA = "19"
+    client.force_login(nari_officer)
+    response = client.get("/")
+    assert response.context["home_area"].name == "Tỉnh Thái Nguyên"
+    assert {p.name for p in response.context["former_provinces"]} == {"Tỉnh Bắc Kạn", "Tỉnh Thái Nguyên"}
+    settings.OCOP_HOME_AREA = "VN"
+    assert client.get("/").context["home_area"] is None
+
+
+def test_pages_are_vietnamese_whatever_the_browser_says_until_the_user_switches(client, nari_officer):
+    client.force_login(nari_officer)
+    page = client.get("/places/", headers={"Accept-Language": "en-US,en;q=0.9"}).content.decode()
+    assert 'lang="vi"' in page
+    api = client.get("/api/v1/places/99999999", headers={"Accept-Language": "en"}).json()
+    assert api["detail"] == "Not found."
+    assert client.get("/api/v1/places/99999999").json()["detail"] == "Không tìm thấy."
+
+
+def test_active_filter_reads_all_yes_no(client, province_admin, nari_officer):
+    from ocop.accounts import services
+
+    services.set_active(province_admin, nari_officer, False)
+    client.force_login(province_admin)
+    form = client.get("/accounts/users/").content.decode()
+    assert "Tất cả" in form
+    inactive = client.get("/accounts/users/", {"is_active": "false"}).context["rows"]
+    assert [r["object"].username for r in inactive] == ["xa.nari"]
+
+
+def test_client_address_behind_the_proxy_is_audited(client, nari_officer, settings):
+    from ocop.audit.models import AuditEvent
+
+    settings.OCOP_TRUST_X_FORWARDED_FOR = True
+    client.post(
+        "/accounts/login/",
+        {"username": "xa.nari", "password": "wrong"},
+        headers={"X-Forwarded-For": "203.0.113.9, 198.51.100.7"},
+    )
+    assert "ip=198.51.100.7" in AuditEvent.objects.filter(action="login_failed").latest("seq").message
+
+
+def test_our_own_static_files_are_found():
+    from django.contrib.staticfiles import finders
+
+    assert finders.find("ocop/ocop.css") and finders.find("ocop/ocop.js")
+    assert finders.find("vendor/tabler/css/tabler.min.css") and finders.find("vendor/htmx/htmx.min.js")

@@ -126,3 +126,11 @@ def test_list_query_count_does_not_grow_with_page_size(client, admin_user, url):
             assert client.get(url, {"per_page": per_page}).status_code == 200
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1], counts
+
+
+def test_words_match_from_their_start(officer_client):
+    names = [u.name for u in officer_client.get("/places/search/", {"q": "na ri"}).context["results"]]
+    assert "Xã Na Rì" in names and "Huyện Na Rì" in names
+    assert not any("Triệu" in n for n in names)  # "ri" must start a word
+    by_code = officer_client.get("/places/search/", {"q": "02185"}).context["results"]
+    assert "Xã Côn Minh" in [u.name for u in by_code] and {u.code for u in by_code} == {"02185"}

@@ -5,7 +5,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from ocop.api.pagination import PageNumberPagination
-from ocop.core.text import fold_words
+from ocop.core.text import search_q
 
 from . import selectors
 
@@ -73,8 +73,7 @@ class UserFilters(Schema):
 def list_users(request, filters: Query[UserFilters]):
     require_view_users(request)
     qs = selectors.users_for_list(request.user)
-    for word in fold_words(filters.q):
-        qs = qs.filter(search_folded__contains=word)
+    qs = qs.filter(search_q("search_folded", filters.q))
     if filters.is_active is not None:
         qs = qs.filter(is_active=filters.is_active)
     return qs.order_by("username", "pk")

@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from ocop.core.filters import SearchFilterSet
+from ocop.core.filters import SearchFilterSet, yes_no_filter
 
 from .models import Role, RoleAssignment, User
 
@@ -11,7 +11,7 @@ class UserFilterSet(SearchFilterSet):
     role = django_filters.ModelChoiceFilter(
         label=_("Role"), queryset=Role.objects.all(), method="filter_role"
     )
-    is_active = django_filters.BooleanFilter(label=_("Active"))
+    is_active = yes_no_filter(_("Active"))
 
     class Meta:
         model = User

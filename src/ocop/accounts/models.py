@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ocop.core.scope import Scope, ScopedModelMixin, ScopedQuerySet
-from ocop.core.text import fold
+from ocop.core.text import search_text
 
 
 class UserQuerySet(ScopedQuerySet):
@@ -46,7 +46,7 @@ class User(ScopedModelMixin, AbstractUser):
         return self.full_name or self.username
 
     def save(self, *args, **kwargs):
-        self.search_folded = fold(f"{self.username} {self.full_name} {self.email} {self.organisation}")
+        self.search_folded = search_text(self.username, self.full_name, self.email, self.organisation)
         super().save(*args, **kwargs)
 
     def get_full_name(self) -> str:

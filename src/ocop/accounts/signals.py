@@ -3,8 +3,15 @@ from django.dispatch import receiver
 
 
 def client_ip(request) -> str | None:
+    """The client's address; behind a trusted proxy, the last hop it added to X-Forwarded-For."""
+    from django.conf import settings
+
     if request is None:
         return None
+    if settings.OCOP_TRUST_X_FORWARDED_FOR:
+        forwarded = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if p.strip()]
+        if forwarded:
+            return forwarded[-1]
     return request.META.get("REMOTE_ADDR")
 
 

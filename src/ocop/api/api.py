@@ -58,7 +58,8 @@ def on_django_validation_error(request, exc: DjangoValidationError):
 
 @api.exception_handler(Http404)
 def on_not_found(request, exc):
-    return _error(request, 404, _("Not found."))
+    detail = str(exc) if exc.args and "matches the given query" not in str(exc) else _("Not found.")
+    return _error(request, 404, detail)
 
 
 @api.exception_handler(PermissionDenied)

@@ -8,6 +8,8 @@ import logging
 import re
 import uuid
 
+from django.middleware.locale import LocaleMiddleware
+
 _request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("ocop_request_id", default=None)
 _VALID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
@@ -35,6 +37,25 @@ class RequestIdMiddleware:
             _request_id.reset(token)
         response["X-Request-ID"] = request_id
         return response
+
+
+class LanguageMiddleware(LocaleMiddleware):
+    """Vietnamese unless the user chose otherwise (the language cookie set by the switcher).
+
+    The browser's Accept-Language is ignored for pages — many officials' browsers say English —
+    but honoured for the API, whose clients ask for the language they want.
+    """
+
+    def process_request(self, request):
+        if request.path.startswith("/api/"):
+            return super().process_request(request)
+        from django.conf import settings
+        from django.utils import translation
+
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
 
 
 class RequestIdLogFilter(logging.Filter):

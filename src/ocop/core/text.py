@@ -33,6 +33,25 @@ def fold_words(text: str | None) -> list[str]:
     return [w for w in _SPACE_RE.split(_PUNCT_RE.sub(" ", fold(text))) if w]
 
 
+def search_text(*parts: str | None) -> str:
+    """The stored search key of a record: its folded words, each preceded by a space.
+
+    Queries match word prefixes (" " + word), so "na ri" finds "Na Rì" but not "Nam Triệu".
+    """
+    words = fold_words(" ".join(p for p in parts if p))
+    return " " + " ".join(words) if words else ""
+
+
+def search_q(field: str, query: str | None):
+    """Q requiring every word of `query` to start a word of the `field` search key."""
+    from django.db.models import Q
+
+    q = Q()
+    for word in fold_words(query):
+        q &= Q(**{f"{field}__contains": " " + word})
+    return q
+
+
 def nfc(text: str | None) -> str:
     """Normalise to NFC (the composed form Vietnamese text must be stored in)."""
     return unicodedata.normalize("NFC", text or "").strip()

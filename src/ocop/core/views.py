@@ -148,8 +148,9 @@ def require_perm(user, permission: str, unit=None) -> None:
 class HomeView(LoginRequiredMixin, View):
     def get(self, request):
         from ocop.accounts.selectors import active_assignments
-        from ocop.geo.selectors import home_area
+        from ocop.geo.selectors import former_provinces, home_area
 
+        area = home_area()
         return render(
             request,
             "core/home.html",
@@ -157,7 +158,8 @@ class HomeView(LoginRequiredMixin, View):
                 "title": _("Home"),
                 "assignments": active_assignments(request.user),
                 "roles": role_codes(request.user),
-                "home_area": home_area(),
+                "home_area": area,
+                "former_provinces": former_provinces(area),
             },
         )
 

@@ -3,6 +3,7 @@ from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from ocop.api.pagination import PageNumberPagination
@@ -79,6 +80,20 @@ def list_units(request, filters: Query[UnitFilters]):
     if filters.valid_on:
         qs = qs.valid_on(filters.valid_on)
     return qs.ranked() if filters.q else qs.order_by("path")
+
+
+@router.get("/by-code/{code}", response=UnitOut, summary="An administrative unit by its official code")
+def get_unit_by_code(request, code: str, edition: Edition = Edition.Y2025):
+    """Official codes (Decision 19/2025/QĐ-TTg and earlier lists) are unique within an edition."""
+    from django.http import Http404
+    from django.utils.translation import gettext as _
+
+    if len(code) > 10 or not code.isdigit():
+        raise HttpError(422, _("A unit code is 2 to 5 digits."))
+    unit = _units(request).filter(edition=edition, code=code).order_by("level").first()
+    if unit is None:
+        raise Http404(_("No administrative unit has code %(code)s.") % {"code": code})
+    return unit
 
 
 @router.get("/{int:unit_id}", response=UnitOut, summary="One administrative unit")

@@ -2,10 +2,9 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from ocop.core.filters import SearchFilterSet
+from ocop.core.filters import SearchFilterSet, yes_no_filter
 
 from .choices import Edition, Kind, Level
 from .models import AdminUnit, UnitSuccession
@@ -50,7 +49,7 @@ class UnitSuccessionFilterSet(django_filters.FilterSet):
         method="filter_successor_province",
     )
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
-    partial = django_filters.BooleanFilter(label=_("Part only"))
+    partial = yes_no_filter(_("Part only"))
 
     class Meta:
         model = UnitSuccession
@@ -63,10 +62,10 @@ class UnitSuccessionFilterSet(django_filters.FilterSet):
         return queryset.filter(successor__path__startswith=value.path) if value else queryset
 
     def filter_search(self, queryset, name, value):
-        from ocop.core.text import fold_words
+        from ocop.core.text import fold_words, search_q
 
         for word in fold_words(value):
             queryset = queryset.filter(
-                Q(predecessor__search_folded__contains=word) | Q(successor__search_folded__contains=word)
+                search_q("predecessor__search_folded", word) | search_q("successor__search_folded", word)
             )
         return queryset

@@ -23,13 +23,13 @@ from pathlib import Path
 from django.db import transaction
 
 from ocop.core.models import ReferenceDataset
-from ocop.core.text import fold
+from ocop.core.text import fold, search_text
 
 from .choices import KIND_LEVEL, KIND_PREFIX, Edition, Kind
-from .models import AdminUnit, UnitSuccession, search_text
+from .models import AdminUnit, UnitSuccession
 
 DATASET_NAME = "admin_units"
-LOADER_VERSION = "7"
+LOADER_VERSION = "8"
 LEGACY_VALID_TO = dt.date(2025, 6, 30)
 REFORM_DATE = dt.date(2025, 7, 1)
 SOURCE = "vietnamadminunits"
@@ -118,7 +118,7 @@ class UnitRow:
             "source_key": self.source_key,
             "current_path": self.current_path,
             "search_folded": search_text(self.name, self.code, self.parent_name),
-            "name_folded": fold(self.name),
+            "name_folded": search_text(self.name),
         }
 
 

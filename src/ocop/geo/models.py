@@ -16,13 +16,9 @@ from django.db.models import Case, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from ocop.core.scope import ScopedModelMixin, ScopedQuerySet
-from ocop.core.text import fold, fold_words
+from ocop.core.text import fold_words, search_q, search_text
 
 from .choices import Edition, Kind, Level
-
-
-def search_text(name: str, code: str, parent_name: str = "") -> str:
-    return fold(f"{name} {code} {parent_name}")
 
 
 class AdminUnitQuerySet(ScopedQuerySet):
@@ -40,14 +36,11 @@ class AdminUnitQuerySet(ScopedQuerySet):
     def search(self, query: str):
         """Units whose name, code or parent's name contain every word of `query` (diacritics
         optional), those whose own name matches first (order with `.ranked()`)."""
-        qs = self
-        words = fold_words(query)
-        for word in words:
-            qs = qs.filter(search_folded__contains=word)
-        name_hit = Q()
-        for word in words:
-            name_hit &= Q(name_folded__contains=word)
-        return qs.annotate(name_rank=Case(When(name_hit, then=Value(0)), default=Value(1))) if words else qs
+        if not fold_words(query):
+            return self
+        return self.filter(search_q("search_folded", query)).annotate(
+            name_rank=Case(When(search_q("name_folded", query), then=Value(0)), default=Value(1))
+        )
 
     def ranked(self):
         return self.order_by("name_rank", "level", "name", "path")
@@ -110,7 +103,7 @@ class AdminUnit(ScopedModelMixin, models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        self.name_folded = fold(self.name)
+        self.name_folded = search_text(self.name)
         self.search_folded = search_text(self.name, self.code, self.parent.name if self.parent_id else "")
         super().save(*args, **kwargs)
 

@@ -17,6 +17,15 @@ def home_area() -> AdminUnit | None:
     return AdminUnit.objects.filter(edition=Edition.Y2025, level=1, code=code).first()
 
 
+def former_provinces(area: AdminUnit | None) -> list[AdminUnit]:
+    """The legacy provinces merged into a current province (Bắc Kạn and Thái Nguyên → Thái Nguyên)."""
+    if area is None or area.is_legacy:
+        return []
+    return [
+        s.predecessor for s in UnitSuccession.objects.filter(successor=area).select_related("predecessor")
+    ]
+
+
 def units_on(day: dt.date):
     return AdminUnit.objects.valid_on(day)
 

@@ -27,7 +27,7 @@ class AdminUnitListView(ObjectListView):
         return super().get_queryset(request).select_related("parent")
 
     def extra_context(self, request):
-        return {"can_reload": _is_global_admin(request.user)}
+        return {"can_reload": _is_global_admin(request.user), "home_area": selectors.home_area()}
 
 
 def _is_global_admin(user) -> bool:
