@@ -25,7 +25,12 @@ class Command(BaseCommand):
                 f"{report.successions_updated} updated, {report.successions_deleted} removed."
             )
         )
-        for warning in report.warnings[:20]:
+        inferred = [w for w in report.warnings if w.startswith("inferred")]
+        other = [w for w in report.warnings if not w.startswith("inferred")]
+        if inferred:
+            self.stdout.write(
+                f"  {len(inferred)} legacy communes missing from the package's conversion data were given an "
+                "inferred successor (same name, else nearest centroid); -v 2 lists them."
+            )
+        for warning in (inferred if options["verbosity"] > 1 else []) + other:
             self.stdout.write(self.style.WARNING(f"  {warning}"))
-        if len(report.warnings) > 20:
-            self.stdout.write(self.style.WARNING(f"  … and {len(report.warnings) - 20} more warnings"))
