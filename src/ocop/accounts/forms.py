@@ -49,19 +49,24 @@ class UserFieldsForm(forms.Form):
     position = forms.CharField(label=_("Position"), max_length=150, required=False)
 
 
-class UserCreateForm(UserFieldsForm):
-    username = forms.CharField(label=_("Username"), max_length=150)
-    password = forms.CharField(
-        label=_("Initial password"),
-        widget=forms.PasswordInput(render_value=False),
-        help_text=_("At least 10 characters; the user should change it."),
-    )
+class RoleGrantForm(forms.Form):
     role = forms.ModelChoiceField(label=_("Role"), queryset=Role.objects.all())
     area = AreaField(label=_("Area"), required=False, help_text=_("Leave empty for the whole system."))
     valid_until = forms.DateField(
         label=_("Valid until"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+
+class UserCreateForm(UserFieldsForm, RoleGrantForm):
+    """A new account with its first role."""
+
+    username = forms.CharField(label=_("Username"), max_length=150)
+    password = forms.CharField(
+        label=_("Initial password"),
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("At least 10 characters; the user should change it."),
     )
 
     field_order = [
@@ -76,16 +81,6 @@ class UserCreateForm(UserFieldsForm):
         "area",
         "valid_until",
     ]
-
-
-class RoleGrantForm(forms.Form):
-    role = forms.ModelChoiceField(label=_("Role"), queryset=Role.objects.all())
-    area = AreaField(label=_("Area"), required=False, help_text=_("Leave empty for the whole system."))
-    valid_until = forms.DateField(
-        label=_("Valid until"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
 
 
 class TokenCreateForm(forms.Form):

@@ -148,6 +148,41 @@ class LoadReport:
         }
 
 
+EDITION_DATES = {Edition.LEGACY: (None, LEGACY_VALID_TO), Edition.Y2025: (REFORM_DATE, None)}
+
+
+def _row(
+    r: sqlite3.Row,
+    level: str,
+    edition: str,
+    parent_path: str | None,
+    source_key: str,
+    *,
+    name: str | None = None,
+    area_km2: Decimal | None = None,
+) -> UnitRow:
+    """A unit from one row of the package's tables; `level` is the column prefix
+    ("province", "district" or "ward")."""
+    code = r[f"{level}Code"]
+    type_word = r[f"{level}Type"] if f"{level}Type" in r.keys() else None  # noqa: SIM118 (sqlite3.Row)
+    valid_from, valid_to = EDITION_DATES[edition]
+    return UnitRow(
+        path=f"{parent_path or f'{edition}/'}{code}/",
+        parent_path=parent_path,
+        code=code,
+        name=name or r[level],
+        short_name=r[f"{level}Short"],
+        kind=_kind_of(r[level], type_word),
+        edition=edition,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        latitude=_dec(r[f"{level}Lat"]),
+        longitude=_dec(r[f"{level}Lon"]),
+        area_km2=area_km2,
+        source_key=source_key,
+    )
+
+
 def read_source() -> tuple[dict[str, UnitRow], dict[tuple[str, str], dict], list[str]]:
     """Units by path and successions by (predecessor path, successor path)."""
     db_path, converter_path = _source_files()
@@ -161,96 +196,40 @@ def read_source() -> tuple[dict[str, UnitRow], dict[tuple[str, str], dict], list
     for r in conn.execute("SELECT * FROM admin_units_legacy ORDER BY provinceCode, districtCode, wardCode"):
         p_path = f"legacy/{r['provinceCode']}/"
         if p_path not in units:
-            units[p_path] = UnitRow(
-                path=p_path,
-                parent_path=None,
-                code=r["provinceCode"],
-                name=r["province"],
-                short_name=r["provinceShort"],
-                kind=_kind_of(r["province"]),
-                edition=Edition.LEGACY,
-                valid_from=None,
-                valid_to=LEGACY_VALID_TO,
-                latitude=_dec(r["provinceLat"]),
-                longitude=_dec(r["provinceLon"]),
-                area_km2=None,
-                source_key=r["provinceKey"],
-            )
+            units[p_path] = _row(r, "province", Edition.LEGACY, None, r["provinceKey"])
             legacy_province_by_key[r["provinceKey"]] = p_path
         d_path = f"{p_path}{r['districtCode']}/"
         if d_path not in units:
-            d_type = _cap_type(r["districtType"])
-            units[d_path] = UnitRow(
-                path=d_path,
-                parent_path=p_path,
-                code=r["districtCode"],
-                name=f"{d_type} {r['districtShort']}",
-                short_name=r["districtShort"],
-                kind=_kind_of(r["district"], r["districtType"]),
-                edition=Edition.LEGACY,
-                valid_from=None,
-                valid_to=LEGACY_VALID_TO,
-                latitude=_dec(r["districtLat"]),
-                longitude=_dec(r["districtLon"]),
-                area_km2=None,
-                source_key=f"{r['provinceKey']}_{r['districtKey']}",
+            d_key = f"{r['provinceKey']}_{r['districtKey']}"
+            units[d_path] = _row(
+                r,
+                "district",
+                Edition.LEGACY,
+                p_path,
+                d_key,
+                name=f"{_cap_type(r['districtType'])} {r['districtShort']}",
             )
-            legacy_by_key[_key(f"{r['provinceKey']}_{r['districtKey']}_")] = d_path
+            legacy_by_key[_key(f"{d_key}_")] = d_path
         if r["wardCode"]:
-            w_path = f"{d_path}{r['wardCode']}/"
-            units[w_path] = UnitRow(
-                path=w_path,
-                parent_path=d_path,
-                code=r["wardCode"],
-                name=r["ward"],
-                short_name=r["wardShort"],
-                kind=_kind_of(r["ward"], r["wardType"]),
-                edition=Edition.LEGACY,
-                valid_from=None,
-                valid_to=LEGACY_VALID_TO,
-                latitude=_dec(r["wardLat"]),
-                longitude=_dec(r["wardLon"]),
-                area_km2=None,
-                source_key=f"{r['provinceKey']}_{r['districtKey']}_{r['wardKey']}",
-            )
-            legacy_by_key[_key(f"{r['provinceKey']}_{r['districtKey']}_{r['wardKey']}")] = w_path
+            w_key = f"{r['provinceKey']}_{r['districtKey']}_{r['wardKey']}"
+            units[f"{d_path}{r['wardCode']}/"] = _row(r, "ward", Edition.LEGACY, d_path, w_key)
+            legacy_by_key[_key(w_key)] = f"{d_path}{r['wardCode']}/"
 
     new_by_key: dict[tuple[str, str], str] = {}
     new_province_by_key: dict[str, str] = {}
     for r in conn.execute("SELECT * FROM admin_units ORDER BY provinceCode, wardCode"):
         p_path = f"2025/{r['provinceCode']}/"
         if p_path not in units:
-            units[p_path] = UnitRow(
-                path=p_path,
-                parent_path=None,
-                code=r["provinceCode"],
-                name=r["province"],
-                short_name=r["provinceShort"],
-                kind=_kind_of(r["province"]),
-                edition=Edition.Y2025,
-                valid_from=REFORM_DATE,
-                valid_to=None,
-                latitude=_dec(r["provinceLat"]),
-                longitude=_dec(r["provinceLon"]),
-                area_km2=None,
-                source_key=r["provinceKey"],
-            )
+            units[p_path] = _row(r, "province", Edition.Y2025, None, r["provinceKey"])
             new_province_by_key[r["provinceKey"]] = p_path
         w_path = f"{p_path}{r['wardCode']}/"
-        units[w_path] = UnitRow(
-            path=w_path,
-            parent_path=p_path,
-            code=r["wardCode"],
-            name=r["ward"],
-            short_name=r["wardShort"],
-            kind=_kind_of(r["ward"], r["wardType"]),
-            edition=Edition.Y2025,
-            valid_from=REFORM_DATE,
-            valid_to=None,
-            latitude=_dec(r["wardLat"]),
-            longitude=_dec(r["wardLon"]),
+        units[w_path] = _row(
+            r,
+            "ward",
+            Edition.Y2025,
+            p_path,
+            f"{r['provinceKey']}_{r['wardKey']}",
             area_km2=_dec(r["wardAreaKm2"], 2),
-            source_key=f"{r['provinceKey']}_{r['wardKey']}",
         )
         new_by_key[(r["provinceKey"], _key(r["wardKey"]))] = w_path
     conn.close()
