@@ -147,7 +147,9 @@ def _url(name, pattern, kwargs):
 
 def _dummy(converter):
     name = type(converter).__name__
-    return uuid.uuid4() if name == "UUIDConverter" else (1 if name == "IntConverter" else "x")
+    return (
+        uuid.uuid4() if name == "UUIDConverter" else (1 if name in ("IntConverter", "IdConverter") else "x")
+    )
 
 
 def test_every_route_is_classified(secrets):

@@ -1,6 +1,7 @@
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
+import ocop.core.converters  # noqa: F401  (registers <id:…>)
 from ocop.api.api import api
 
 urlpatterns = [
@@ -13,3 +14,6 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
 ]
 # Uploaded files are never served from a public URL: views that check scope stream them.
+
+handler404 = "ocop.core.views.page_not_found"
+handler500 = "ocop.core.views.server_error"

@@ -186,3 +186,23 @@ def test_our_own_static_files_are_found():
 
     assert finders.find("ocop/ocop.css") and finders.find("ocop/ocop.js")
     assert finders.find("vendor/tabler/css/tabler.min.css") and finders.find("vendor/htmx/htmx.min.js")
+
+
+@pytest.mark.parametrize(
+    ("url", "params"),
+    [
+        ("/places/", {"parent": "9" * 25, "q": "x" * 500, "per_page": "abc", "page": "-1"}),
+        ("/places/", {"valid_on": "2025-13-45", "sort": "-nonexistent"}),
+        ("/accounts/users/", {"role": "9" * 25, "is_active": "maybe"}),
+        ("/places/successions/", {"province": "abc"}),
+        ("/places/9999999999999999999999/", {}),
+        ("/api/v1/places/9999999999999999999999", {}),
+        ("/audit/", {"since": "hôm qua", "action": "nope"}),
+    ],
+)
+def test_malformed_input_never_breaks_a_page(client, admin_user, url, params):
+    client.force_login(admin_user)
+    response = client.get(url, params)
+    assert response.status_code in (200, 404)
+    if url.startswith("/api/"):
+        assert response.json()["detail"]

@@ -79,7 +79,7 @@ def list_users(request, filters: Query[UserFilters]):
     return qs.order_by("username", "pk")
 
 
-@router.get("/users/{int:user_id}", response=UserOut, summary="One user in the caller's scope")
+@router.get("/users/{id:user_id}", response=UserOut, summary="One user in the caller's scope")
 def get_user(request, user_id: int):
     require_view_users(request)
     return get_object_or_404(selectors.users_for_list(request.user), pk=user_id)

@@ -9,7 +9,7 @@ class PageNumberPagination(PaginationBase):
     """`?page=N&page_size=M` (at most 500); answers count, page, page_size and items."""
 
     class Input(Schema):
-        page: int = Field(1, ge=1)
+        page: int = Field(1, ge=1, le=1_000_000)
         page_size: int = Field(settings.OCOP_PAGE_SIZE, ge=1, le=500)
 
     class Output(Schema):

@@ -1,5 +1,8 @@
 from ninja import Schema
 
+# The largest id a query may carry (PostgreSQL's and SQLite's 64-bit integers).
+MAX_ID = 2**63 - 1
+
 
 class ErrorItem(Schema):
     field: str | None = None

@@ -184,3 +184,26 @@ def health(request):
         cursor.execute("SELECT 1")
         cursor.fetchone()
     return JsonResponse({"status": "ok"})
+
+
+def _api_error(request, status: int, detail: str):
+    from django.http import JsonResponse
+
+    return JsonResponse({"detail": detail, "errors": []}, status=status)
+
+
+def page_not_found(request, exception=None):
+    """404: JSON under /api/ (same shape as the API's errors), the site's page elsewhere."""
+    from django.views import defaults
+
+    if request.path.startswith("/api/"):
+        return _api_error(request, 404, _("Not found."))
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    from django.views import defaults
+
+    if request.path.startswith("/api/"):
+        return _api_error(request, 500, _("Server error. It has been logged; please try again later."))
+    return defaults.server_error(request)

@@ -7,6 +7,7 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from ocop.api.pagination import PageNumberPagination
+from ocop.api.schemas import MAX_ID
 
 from .choices import Edition, Kind, Level
 from .models import AdminUnit, UnitSuccession
@@ -51,8 +52,8 @@ class UnitFilters(Schema):
     edition: Edition | None = None
     level: Level | None = None
     kind: Kind | None = None
-    parent: int | None = Field(None, description="Only units directly under this unit.")
-    within: int | None = Field(None, description="Only units anywhere below this unit.")
+    parent: int | None = Field(None, ge=1, le=MAX_ID, description="Only units directly under this unit.")
+    within: int | None = Field(None, ge=1, le=MAX_ID, description="Only units anywhere below this unit.")
     valid_on: dt.date | None = Field(None, description="Only units valid on this date (YYYY-MM-DD).")
 
 
@@ -96,12 +97,12 @@ def get_unit_by_code(request, code: str, edition: Edition = Edition.Y2025):
     return unit
 
 
-@router.get("/{int:unit_id}", response=UnitOut, summary="One administrative unit")
+@router.get("/{id:unit_id}", response=UnitOut, summary="One administrative unit")
 def get_unit(request, unit_id: int):
     return get_object_or_404(_units(request), pk=unit_id)
 
 
-@router.get("/{int:unit_id}/children", response=list[UnitOut], summary="Units directly under a unit")
+@router.get("/{id:unit_id}/children", response=list[UnitOut], summary="Units directly under a unit")
 @paginate(PageNumberPagination)
 def unit_children(request, unit_id: int):
     unit = get_object_or_404(_units(request), pk=unit_id)
@@ -113,7 +114,7 @@ def _succession_qs():
 
 
 @router.get(
-    "/{int:unit_id}/successors",
+    "/{id:unit_id}/successors",
     response=list[SuccessionOut],
     summary="Units that continue this (legacy) unit after the 2025 reorganisation",
 )
@@ -123,7 +124,7 @@ def unit_successors(request, unit_id: int):
 
 
 @router.get(
-    "/{int:unit_id}/predecessors",
+    "/{id:unit_id}/predecessors",
     response=list[SuccessionOut],
     summary="Legacy units that this unit continues",
 )

@@ -9,5 +9,5 @@ urlpatterns = [
     path("search/", views.UnitSearchView.as_view(), name="unit_search"),
     path("successions/", views.UnitSuccessionListView.as_view(), name="succession_list"),
     path("reload/", views.ReloadUnitsView.as_view(), name="reload"),
-    path("<int:pk>/", views.AdminUnitDetailView.as_view(), name="unit_detail"),
+    path("<id:pk>/", views.AdminUnitDetailView.as_view(), name="unit_detail"),
 ]
