@@ -156,3 +156,15 @@ def test_interactive_docs_work_offline(client):
     page = client.get(f"{API}/docs").content.decode()
     assert "/static/ninja/swagger-ui-bundle.js" in page
     assert "cdn." not in page
+
+
+def test_a_query_of_punctuation_only_lists_everything(client, token):
+    response = client.get(f"{API}/places/", {"q": ":-,", "page_size": 1}, headers=bearer(token))
+    assert response.status_code == 200 and response.json()["count"] > 14000
+
+
+def test_nul_characters_are_refused_not_crashing_the_database(client, token, nari_officer):
+    response = client.get(f"{API}/audit/events", {"object_type": "a\x00b"}, headers=bearer(token))
+    assert response.status_code == 400 and response.json()["detail"]
+    client.force_login(nari_officer)
+    assert client.get("/places/", {"q": "na\x00ri"}).status_code == 400

@@ -1,6 +1,8 @@
 """Property-based checks of every API operation against our own OpenAPI document (schemathesis):
 whatever the generated parameters, the API answers with a documented error format, never a 500."""
 
+import os
+
 import pytest
 import schemathesis
 from django.core.wsgi import get_wsgi_application
@@ -11,8 +13,27 @@ from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 
+# Deterministic in CI; `OCOP_FUZZ_RANDOM=1 OCOP_FUZZ_EXAMPLES=500 pytest tests/api/test_schema_fuzz.py`
+# explores further.
+FUZZ_RANDOM = os.environ.get("OCOP_FUZZ_RANDOM") == "1"
+FUZZ_EXAMPLES = int(os.environ.get("OCOP_FUZZ_EXAMPLES", "30"))
 
-def test_api_never_fails_on_generated_input():
+
+@pytest.fixture
+def keep_connection():
+    """Requests made straight to the WSGI app would close the test's database connection when
+    they finish (Django's test client prevents that the same way)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+def test_api_never_fails_on_generated_input(keep_connection):
     token = services.create_token(make_user("fuzz.officer", "province_officer", "2025/19/"), name="fuzz")[1]
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
     operations = [result.ok() for result in schema.get_all_operations()]
@@ -22,7 +43,13 @@ def test_api_never_fails_on_generated_input():
     for operation in operations:
 
         @given(case=operation.as_strategy())
-        @settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+        @settings(
+            max_examples=FUZZ_EXAMPLES,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+            database=None,
+            derandomize=not FUZZ_RANDOM,
+        )
         def call(case):
             response = case.call(headers={"Authorization": f"Bearer {token}"})
             assert response.status_code < 500, (case.path, case.query, response.text[:500])

@@ -58,6 +58,30 @@ class LanguageMiddleware(LocaleMiddleware):
         request.LANGUAGE_CODE = translation.get_language()
 
 
+class RejectNulMiddleware:
+    """Refuse requests carrying NUL characters (PostgreSQL cannot store them; no real input has
+    them). Forms already refuse them field by field; this covers query strings and API bodies."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        has_nul = "\x00" in request.path or any(
+            "\x00" in key or any("\x00" in v for v in values) for key, values in request.GET.lists()
+        )
+        if not has_nul and request.path.startswith("/api/") and request.method in ("POST", "PUT", "PATCH"):
+            has_nul = b"\x00" in request.body or b"\\u0000" in request.body
+        if has_nul:
+            from django.http import HttpResponseBadRequest, JsonResponse
+            from django.utils.translation import gettext as _
+
+            message = _("The request contains a NUL character, which is not allowed.")
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": message, "errors": []}, status=400)
+            return HttpResponseBadRequest(message)
+        return self.get_response(request)
+
+
 class RequestIdLogFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = _request_id.get() or "-"

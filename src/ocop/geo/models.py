@@ -36,8 +36,8 @@ class AdminUnitQuerySet(ScopedQuerySet):
     def search(self, query: str):
         """Units whose name, code or parent's name contain every word of `query` (diacritics
         optional), those whose own name matches first (order with `.ranked()`)."""
-        if not fold_words(query):
-            return self
+        if not fold_words(query):  # nothing searchable (e.g. only punctuation): no filter, no rank
+            return self.annotate(name_rank=Value(1))
         return self.filter(search_q("search_folded", query)).annotate(
             name_rank=Case(When(search_q("name_folded", query), then=Value(0)), default=Value(1))
         )
