@@ -4,7 +4,10 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from .scope import Scope, ScopedModelMixin, ScopedQuerySet
 
 
 class TimeStampedModel(models.Model):
@@ -36,8 +39,12 @@ class ReferenceDataset(models.Model):
         return self.name
 
 
-class TaskProgress(models.Model):
-    """Progress of a background task, shown to its owner as a progress bar."""
+class TaskProgressQuerySet(ScopedQuerySet):
+    pass
+
+
+class TaskProgress(ScopedModelMixin, models.Model):
+    """Progress of a background task, shown to its owner (only) as a progress bar."""
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -59,6 +66,8 @@ class TaskProgress(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    objects = TaskProgressQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("background task")
         verbose_name_plural = _("background tasks")
@@ -66,6 +75,10 @@ class TaskProgress(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+    @classmethod
+    def scope_filter(cls, scope: Scope) -> Q:
+        return Q(owner_id=scope.user_id) if scope.user_id else Q(pk__in=[])
 
     @property
     def percent(self) -> int:

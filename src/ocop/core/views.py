@@ -170,7 +170,7 @@ class TaskProgressView(LoginRequiredMixin, View):
     def get(self, request, pk):
         from .models import TaskProgress
 
-        progress = get_object_or_404(TaskProgress, pk=pk, owner=request.user)
+        progress = get_object_or_404(TaskProgress.objects.for_user(request.user, "view"), pk=pk)
         template = "core/_task_progress.html" if request.htmx else "core/task_progress.html"
         return render(request, template, {"progress": progress, "title": progress.label})
 
