@@ -18,6 +18,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from ocop.accounts import services
 from ocop.audit import services as audit
 from ocop.core.models import TaskProgress
+from ocop.registry import services as registry
+from ocop.registry.models import Producer, Product, ProductCategory
 from tests.conftest import NA_RI
 
 pytestmark = pytest.mark.django_db
@@ -50,6 +52,7 @@ REFERENCE = {
     "api:unit_children",
     "api:unit_successors",
     "api:unit_predecessors",
+    "api:list_categories",
 }
 # Pages about the signed-in user themself (no other user's data reachable through them).
 OWN = {
@@ -67,8 +70,10 @@ class Case:
     method: str = "get"
     kwargs: dict = field(default_factory=dict)
     data: dict = field(default_factory=dict)
-    # "denied": 403/404 expected. "absent": 200 allowed, but the secret must not appear.
+    # "denied": 403/404 expected. "refused": 400/403/404 (a form or payload refused, nothing
+    # written). "absent": 200 allowed, but the secret must not appear.
     expect: str = "denied"
+    json: bool = False
 
 
 def scoped_cases(secrets) -> dict[str, Case]:
@@ -78,6 +83,8 @@ def scoped_cases(secrets) -> dict[str, Case]:
         secrets["token"],
         secrets["progress"],
     )
+    producer, product, listing = secrets["producer"], secrets["product"], secrets["listing"]
+    area = secrets["area"]
     return {
         "core:task_progress": Case(kwargs={"pk": progress.pk}),
         "accounts:token_revoke": Case("post", {"pk": token.pk}),
@@ -102,6 +109,65 @@ def scoped_cases(secrets) -> dict[str, Case]:
         "api:list_users": Case(expect="absent"),
         "api:get_user": Case(kwargs={"user_id": user.pk}),
         "api:list_events": Case(expect="absent"),
+        # Registries: the producer and product of Na Rì.
+        "registry:producer_list": Case(expect="absent"),
+        "registry:producer_create": Case(
+            "post", data={"kind": "cooperative", "name": "HTX Xâm Nhập", "commune": area.pk}, expect="refused"
+        ),
+        "registry:producer_detail": Case(kwargs={"pk": producer.pk}),
+        "registry:producer_edit": Case(kwargs={"pk": producer.pk}),
+        "registry:producer_status": Case(
+            "post",
+            {"pk": producer.pk},
+            {"status": "dissolved", "effective_date": "2026-01-01", "reason": "x"},
+        ),
+        "registry:product_list": Case(expect="absent"),
+        "registry:product_create": Case(
+            "post",
+            data={
+                "name": "Xâm nhập",
+                "producer": producer.pk,
+                "category": product.category_id,
+                "commune": area.pk,
+                "lifecycle": "active",
+            },
+            expect="refused",
+        ),
+        "registry:product_detail": Case(kwargs={"pk": product.pk}),
+        "registry:product_edit": Case(kwargs={"pk": product.pk}),
+        "registry:product_action": Case("post", {"pk": product.pk, "action": "code"}, {"year": 2026}),
+        "registry:product_child_delete": Case(
+            "post", {"pk": product.pk, "action": "listing", "child_id": listing.pk}
+        ),
+        "api:list_producers": Case(expect="absent"),
+        "api:get_producer": Case(kwargs={"producer_id": producer.pk}),
+        "api:create_producer": Case(
+            "post", data={"kind": "cooperative", "name": "HTX Xâm Nhập", "commune_id": area.pk}, json=True
+        ),
+        "api:update_producer": Case("patch", {"producer_id": producer.pk}, {"name": "Đổi tên"}, json=True),
+        "api:list_products": Case(expect="absent"),
+        "api:get_product": Case(kwargs={"product_id": product.pk}),
+        "api:create_product": Case(
+            "post",
+            data={
+                "name": "Xâm nhập",
+                "producer_id": producer.pk,
+                "category_id": product.category_id,
+                "commune_id": area.pk,
+            },
+            json=True,
+        ),
+        "api:update_product": Case(
+            "patch",
+            {"product_id": product.pk},
+            {
+                "name": "Đổi",
+                "producer_id": producer.pk,
+                "category_id": product.category_id,
+                "commune_id": area.pk,
+            },
+            json=True,
+        ),
     }
 
 
@@ -128,12 +194,25 @@ def secrets(nari_officer, unit):
         audit.record(actor=None, action="other", object_type="test.secret", object_repr=SECRET, area=area)
     token, _raw = services.create_token(user, name=SECRET)
     progress = TaskProgress.objects.create(owner=user, label=SECRET)
+    producer = registry.create_producer(
+        user, {"kind": "cooperative", "name": f"HTX {SECRET}", "commune": area}
+    )
+    category = ProductCategory.objects.get(scheme__code="26-2026", level=3, code="7")
+    product = registry.create_product(
+        user, {"name": f"Miến {SECRET}", "producer": producer, "commune": area, "category": category}
+    )
+    listing = registry.add_child(
+        user, product, "listing", {"platform": "shopee", "url": "https://shopee.vn/x"}
+    )
     return {
         "user": user,
         "assignment": user.role_assignments.get(),
         "token": token,
         "progress": progress,
         "area": area,
+        "producer": producer,
+        "product": product,
+        "listing": listing,
     }
 
 
@@ -152,6 +231,12 @@ def _dummy(converter):
     )
 
 
+def _call(client, method, url, case):
+    if case.json:
+        return getattr(client, method)(url, case.data, content_type="application/json")
+    return getattr(client, method)(url, case.data)
+
+
 def test_every_route_is_classified(secrets):
     cases = scoped_cases(secrets)
     unnamed = [str(p.pattern) for name, p in all_routes() if not name]
@@ -167,16 +252,24 @@ def test_out_of_scope_user_is_refused_or_sees_nothing(client, chodon_officer, se
     cases = scoped_cases(secrets)
     routes = dict(all_routes())
     failures = []
+    counts = (Producer.objects.count(), Product.objects.count())
     for name, case in cases.items():
         url = _url(name, routes[name], case.kwargs)
-        response = getattr(client, case.method)(url, case.data)
+        response = _call(client, case.method, url, case)
         body = response.content.decode(errors="replace")
         if case.expect == "denied" and response.status_code not in (403, 404):
             failures.append(f"{name} {url}: {response.status_code}, expected 403/404")
+        if case.expect == "refused" and response.status_code not in (400, 403, 404):
+            failures.append(f"{name} {url}: {response.status_code}, expected 400/403/404")
         if case.expect == "absent" and (response.status_code not in (200, 403) or SECRET in body):
             failures.append(f"{name} {url}: {response.status_code}, secret leaked={SECRET in body}")
     assert failures == []
     # Nothing was changed by any of those requests.
+    assert (Producer.objects.count(), Product.objects.count()) == counts
+    secrets["product"].refresh_from_db()
+    assert secrets["product"].code is None and secrets["product"].listings.count() == 1
+    secrets["producer"].refresh_from_db()
+    assert secrets["producer"].status == "active" and SECRET in secrets["producer"].name
     secrets["user"].refresh_from_db()
     assert secrets["user"].is_active
     assert secrets["user"].role_assignments.count() == 1
@@ -185,7 +278,7 @@ def test_out_of_scope_user_is_refused_or_sees_nothing(client, chodon_officer, se
 
 def test_out_of_scope_exports_leak_nothing(client, chodon_officer, secrets):
     client.force_login(chodon_officer)
-    for url in ("/accounts/users/", "/audit/"):
+    for url in ("/accounts/users/", "/audit/", "/registry/producers/", "/registry/products/"):
         for fmt in ("csv", "xlsx"):
             response = client.get(url, {"export": fmt})
             assert response.status_code in (200, 403)
@@ -205,7 +298,7 @@ def test_anonymous_is_sent_to_login_everywhere_but_public_routes(client, secrets
             if name in cases
             else ("post" if name in {"accounts:logout", "accounts:token_create"} else "get")
         )
-        response = getattr(client, method)(url, case.data)
+        response = _call(client, method, url, case)
         if name.startswith("api:"):
             ok = response.status_code == 401
         else:

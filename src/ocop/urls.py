@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("ocop.core.urls")),
     path("accounts/", include("ocop.accounts.urls")),
     path("places/", include("ocop.geo.urls")),
+    path("registry/", include("ocop.registry.urls")),
     path("audit/", include("ocop.audit.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -14,6 +14,20 @@ VIEW_ALL = [
     "accounts.view_user",
     "accounts.view_roleassignment",
     "audit.view_auditevent",
+    "registry.view_producer",
+    "registry.view_product",
+    "certification.view_certificate",
+]
+# Keeping the registries: create and edit producers and products, import lists.
+REGISTRY_EDIT = [
+    "registry.view_producer",
+    "registry.add_producer",
+    "registry.change_producer",
+    "registry.view_product",
+    "registry.add_product",
+    "registry.change_product",
+    "registry.import_producer",
+    "certification.view_certificate",
 ]
 
 ROLES = [
@@ -39,6 +53,7 @@ ROLES = [
             "accounts.add_roleassignment",
             "accounts.delete_roleassignment",
             "geo.manage_adminunit",
+            *REGISTRY_EDIT,
         ],
         "sort_order": 20,
     },
@@ -46,7 +61,7 @@ ROLES = [
         "code": "province_officer",
         "name": _("Province officer"),
         "description": _("An officer of the coordination office or a province body working on OCOP."),
-        "permissions": [*VIEW_ALL],
+        "permissions": [*VIEW_ALL, *REGISTRY_EDIT],
         "sort_order": 30,
     },
     {
@@ -56,14 +71,15 @@ ROLES = [
             "An officer of a department (Industry and Trade, Agriculture and Environment, Science and "
             "Technology, Health, Culture, Sports and Tourism) with tasks in the programme."
         ),
-        "permissions": ["accounts.view_user", "audit.view_auditevent"],
+        "permissions": ["accounts.view_user", "audit.view_auditevent", "registry.view_producer",
+                        "registry.view_product", "certification.view_certificate"],
         "sort_order": 40,
     },
     {
         "code": "commune_officer",
         "name": _("Commune officer"),
         "description": _("The commune's OCOP officer: producers, ideas and dossiers of the commune."),
-        "permissions": ["accounts.view_user", "audit.view_auditevent"],
+        "permissions": ["accounts.view_user", "audit.view_auditevent", *REGISTRY_EDIT],
         "sort_order": 50,
     },
     {

@@ -81,10 +81,12 @@ def _mount() -> None:
     from ocop.accounts.api import router as accounts_router
     from ocop.audit.api import router as audit_router
     from ocop.geo.api import router as geo_router
+    from ocop.registry.api import router as registry_router
 
     api.add_router("/places", geo_router)
     api.add_router("/accounts", accounts_router)
     api.add_router("/audit", audit_router)
+    api.add_router("/registry", registry_router)
 
 
 _mount()

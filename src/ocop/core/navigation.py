@@ -25,6 +25,13 @@ class MenuGroup:
 
 MENU: list[MenuGroup] = [
     MenuGroup(
+        _("Registries"),
+        (
+            MenuItem(_("Products"), "registry:product_list", "registry.view_product"),
+            MenuItem(_("Producers"), "registry:producer_list", "registry.view_producer"),
+        ),
+    ),
+    MenuGroup(
         _("Places"),
         (
             MenuItem(_("Administrative units"), "geo:unit_list"),

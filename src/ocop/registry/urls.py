@@ -1,0 +1,23 @@
+from django.urls import path
+
+from . import views
+
+app_name = "registry"
+
+urlpatterns = [
+    path("producers/", views.ProducerListView.as_view(), name="producer_list"),
+    path("producers/new/", views.ProducerCreateView.as_view(), name="producer_create"),
+    path("producers/<id:pk>/", views.ProducerDetailView.as_view(), name="producer_detail"),
+    path("producers/<id:pk>/edit/", views.ProducerEditView.as_view(), name="producer_edit"),
+    path("producers/<id:pk>/status/", views.ProducerStatusView.as_view(), name="producer_status"),
+    path("products/", views.ProductListView.as_view(), name="product_list"),
+    path("products/new/", views.ProductCreateView.as_view(), name="product_create"),
+    path("products/<id:pk>/", views.ProductDetailView.as_view(), name="product_detail"),
+    path("products/<id:pk>/edit/", views.ProductEditView.as_view(), name="product_edit"),
+    path("products/<id:pk>/<slug:action>/", views.ProductActionView.as_view(), name="product_action"),
+    path(
+        "products/<id:pk>/<slug:action>/<id:child_id>/delete/",
+        views.ProductActionView.as_view(),
+        name="product_child_delete",
+    ),
+]
