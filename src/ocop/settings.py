@@ -252,7 +252,9 @@ OCOP_SITE_NAME = os.environ.get("OCOP_SITE_NAME", "")
 # Behind nginx, the client's address is the last one nginx appended to X-Forwarded-For.
 OCOP_TRUST_X_FORWARDED_FOR = env_bool("OCOP_TRUST_X_FORWARDED_FOR", PRODUCTION)
 # Product codes (Decision 26/2026, Phụ lục II): province code–commune code–sequence–year of evaluation.
-OCOP_PRODUCT_CODE_PATTERN = os.environ.get("OCOP_PRODUCT_CODE_PATTERN", "{province}-{commune}-{seq:03d}-{year}")
+OCOP_PRODUCT_CODE_PATTERN = os.environ.get(
+    "OCOP_PRODUCT_CODE_PATTERN", "{province}-{commune}-{seq:03d}-{year}"
+)
 OCOP_MAX_PHOTO_MB = int(os.environ.get("OCOP_MAX_PHOTO_MB", "8"))
 OCOP_PAGE_SIZE = int(os.environ.get("OCOP_PAGE_SIZE", "50"))
 OCOP_EXPORT_MAX_ROWS = int(os.environ.get("OCOP_EXPORT_MAX_ROWS", "100000"))
