@@ -139,6 +139,9 @@ def scoped_cases(secrets) -> dict[str, Case]:
         "registry:product_child_delete": Case(
             "post", {"pk": product.pk, "action": "listing", "child_id": listing.pk}
         ),
+        "registry:photo_upload": Case("post", {"pk": product.pk}, {"caption": "x"}),
+        "registry:photo_delete": Case("post", {"pk": product.pk, "photo_id": 1}),
+        "registry:photo_file": Case(kwargs={"pk": product.pk, "photo_id": 1, "size": "full"}),
         "api:list_producers": Case(expect="absent"),
         "api:get_producer": Case(kwargs={"producer_id": producer.pk}),
         "api:create_producer": Case(

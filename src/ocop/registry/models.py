@@ -415,9 +415,11 @@ class MarketplaceListing(models.Model):
 
 
 def photo_path(instance: ProductPhoto, filename: str) -> str:
-    import uuid
+    return f"products/{instance.product_id}/{filename}"
 
-    return f"products/{instance.product_id}/{uuid.uuid4().hex}.jpg"
+
+def thumb_path(instance: ProductPhoto, filename: str) -> str:
+    return f"products/{instance.product_id}/thumbs/{filename}"
 
 
 class ProductPhoto(models.Model):
@@ -425,7 +427,7 @@ class ProductPhoto(models.Model):
         Product, on_delete=models.CASCADE, related_name="photos", verbose_name=_("product")
     )
     image = models.ImageField(_("photo"), upload_to=photo_path)
-    thumbnail = models.ImageField(_("thumbnail"), upload_to="products/thumbs/", blank=True)
+    thumbnail = models.ImageField(_("thumbnail"), upload_to=thumb_path, blank=True)
     caption = models.CharField(_("caption"), max_length=200, blank=True)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.utils import timezone
 
 from .choices import ProductLifecycle, ProductStatus
@@ -34,4 +35,5 @@ def product_detail(product: Product) -> dict:
         "listings": list(product.listings.all()),
         "photos": list(product.photos.all()),
         "today": timezone.localdate(),
+        "max_photo_mb": settings.OCOP_MAX_PHOTO_MB,
     }

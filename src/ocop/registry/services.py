@@ -506,3 +506,113 @@ def categories_for_choice(day: dt.date | None = None):
         )
         .select_related("parent", "parent__parent")
     )
+
+
+# --- Photos -------------------------------------------------------------------------------------
+
+PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
+PHOTO_MAX_PIXELS = 40_000_000  # refuse decompression bombs long before Pillow's own limit
+PHOTO_MAX_SIDE = 2000
+THUMB_SIDE = 480
+
+
+def _read_image(upload):
+    """Open an uploaded file as an image, or raise a ValidationError saying why not."""
+    from django.conf import settings
+    from PIL import Image, UnidentifiedImageError
+
+    limit = settings.OCOP_MAX_PHOTO_MB * 1024 * 1024
+    if upload.size > limit:
+        raise ValidationError(
+            {
+                "image": _("The photo is %(size).1f MB; at most %(max)s MB are allowed.")
+                % {"size": upload.size / 1024 / 1024, "max": settings.OCOP_MAX_PHOTO_MB}
+            }
+        )
+    try:
+        upload.seek(0)
+        probe = Image.open(upload)
+        image_format = probe.format
+        width, height = probe.size
+        probe.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise ValidationError(
+            {"image": _("The file is not a photo: upload a JPEG, PNG or WebP image.")}
+        ) from None
+    if image_format not in PHOTO_FORMATS:
+        raise ValidationError(
+            {
+                "image": _("%(format)s images are not accepted: upload a JPEG, PNG or WebP image.")
+                % {"format": image_format}
+            }
+        )
+    if width * height > PHOTO_MAX_PIXELS:
+        raise ValidationError(
+            {"image": _("The photo is too large (%(w)s × %(h)s pixels).") % {"w": width, "h": height}}
+        )
+    upload.seek(0)
+    return Image.open(upload)
+
+
+def _jpeg(image, side: int):
+    import io
+
+    from django.core.files.base import ContentFile
+    from PIL import ImageOps
+
+    image = ImageOps.exif_transpose(image)  # keep the orientation, drop the EXIF (GPS and all)
+    if image.mode not in ("RGB", "L"):
+        image = image.convert("RGB")
+    image.thumbnail((side, side))
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=85, optimize=True)
+    return ContentFile(buffer.getvalue())
+
+
+def add_photo(actor, product: Product, upload, caption: str = ""):
+    """Validate an uploaded photo (type by content, size, pixels), store a re-encoded JPEG without
+    metadata and a thumbnail, audit it."""
+    import uuid
+
+    from .models import ProductPhoto
+
+    _require(actor, "registry.change_product", product.commune)
+    caption = nfc(caption)
+    if len(caption) > 200:
+        raise ValidationError({"caption": _("At most %(n)s characters.") % {"n": 200}})
+    image = _read_image(upload)
+    full, thumb = _jpeg(image, PHOTO_MAX_SIDE), _jpeg(image, THUMB_SIDE)
+    name = uuid.uuid4().hex
+    with transaction.atomic():
+        photo = ProductPhoto(product=product, caption=caption, sort_order=product.photos.count())
+        photo.image.save(f"{name}.jpg", full, save=False)
+        photo.thumbnail.save(f"{name}.jpg", thumb, save=False)
+        photo.save()
+        audit.record(
+            actor=actor,
+            action="update",
+            obj=product,
+            changes={"photo+": [None, photo.image.name]},
+            area=product.commune,
+        )
+    return photo
+
+
+def remove_photo(actor, product: Product, photo_id: int) -> None:
+    from .models import ProductPhoto
+
+    _require(actor, "registry.change_product", product.commune)
+    photo = ProductPhoto.objects.filter(product=product, pk=photo_id).first()
+    if photo is None:
+        raise ValidationError({"id": _("Not found.")})
+    names = (photo.image.name, photo.thumbnail.name)
+    with transaction.atomic():
+        audit.record(
+            actor=actor,
+            action="update",
+            obj=product,
+            changes={"photo-": [names[0], None]},
+            area=product.commune,
+        )
+        photo.delete()
+        transaction.on_commit(lambda: [photo.image.storage.delete(n) for n in names if n])

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import photo_views, views
 
 app_name = "registry"
 
@@ -14,6 +14,17 @@ urlpatterns = [
     path("products/new/", views.ProductCreateView.as_view(), name="product_create"),
     path("products/<id:pk>/", views.ProductDetailView.as_view(), name="product_detail"),
     path("products/<id:pk>/edit/", views.ProductEditView.as_view(), name="product_edit"),
+    path("products/<id:pk>/photos/", photo_views.PhotoUploadView.as_view(), name="photo_upload"),
+    path(
+        "products/<id:pk>/photos/<id:photo_id>/delete/",
+        photo_views.PhotoDeleteView.as_view(),
+        name="photo_delete",
+    ),
+    path(
+        "products/<id:pk>/photos/<id:photo_id>/<slug:size>/",
+        photo_views.PhotoFileView.as_view(),
+        name="photo_file",
+    ),
     path("products/<id:pk>/<slug:action>/", views.ProductActionView.as_view(), name="product_action"),
     path(
         "products/<id:pk>/<slug:action>/<id:child_id>/delete/",
