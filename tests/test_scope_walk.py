@@ -18,9 +18,11 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from ocop.accounts import services
 from ocop.audit import services as audit
 from ocop.core.models import TaskProgress
+from ocop.registry import selfservice
 from ocop.registry import services as registry
 from ocop.registry.models import Producer, Product, ProductCategory
 from tests.conftest import NA_RI
+from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -56,6 +58,7 @@ REFERENCE = {
 }
 # Pages about the signed-in user themself (no other user's data reachable through them).
 OWN = {
+    "registry:my",
     "core:home",
     "accounts:logout",
     "accounts:password_change",
@@ -142,6 +145,12 @@ def scoped_cases(secrets) -> dict[str, Case]:
         "registry:photo_upload": Case("post", {"pk": product.pk}, {"caption": "x"}),
         "registry:photo_delete": Case("post", {"pk": product.pk, "photo_id": 1}),
         "registry:photo_file": Case(kwargs={"pk": product.pk, "photo_id": 1, "size": "full"}),
+        "registry:my_producer_edit": Case(kwargs={"pk": producer.pk}),
+        "registry:my_product_edit": Case("post", {"pk": product.pk}, {"packaging": "x"}),
+        "registry:change_request_list": Case(expect="absent"),
+        "registry:change_request": Case(
+            "post", {"pk": secrets["change_request"].pk}, {"decision": "approve"}
+        ),
         "api:list_producers": Case(expect="absent"),
         "api:get_producer": Case(kwargs={"producer_id": producer.pk}),
         "api:create_producer": Case(
@@ -207,7 +216,13 @@ def secrets(nari_officer, unit):
     listing = registry.add_child(
         user, product, "listing", {"platform": "shopee", "url": "https://shopee.vn/x"}
     )
+    owner = make_user("htx.bimat", "producer", NA_RI)
+    producer.accounts.add(owner)
+    _applied, change_request = selfservice.submit_producer_edit(
+        owner, producer, {"name": f"HTX {SECRET} mới"}
+    )
     return {
+        "change_request": change_request,
         "user": user,
         "assignment": user.role_assignments.get(),
         "token": token,
@@ -273,6 +288,7 @@ def test_out_of_scope_user_is_refused_or_sees_nothing(client, chodon_officer, se
     assert secrets["product"].code is None and secrets["product"].listings.count() == 1
     secrets["producer"].refresh_from_db()
     assert secrets["producer"].status == "active" and SECRET in secrets["producer"].name
+    assert secrets["change_request"].__class__.objects.get(pk=secrets["change_request"].pk).state == "pending"
     secrets["user"].refresh_from_db()
     assert secrets["user"].is_active
     assert secrets["user"].role_assignments.count() == 1

@@ -210,3 +210,21 @@ def test_withdrawal_needs_a_reason(product, province_admin):
     services.set_lifecycle(province_admin, product, "withdrawn", "Ngừng sản xuất")
     product.refresh_from_db()
     assert product.lifecycle == "withdrawn"
+
+
+def test_a_legacy_record_can_be_edited_without_moving_it(province_admin, unit):
+    producer = services.create_producer(
+        province_admin,
+        {
+            "kind": "cooperative",
+            "name": "HTX Bảo Châu",
+            "commune": unit(CON_MINH_LEGACY),
+            "registration_date": dt.date(2019, 3, 1),
+        },
+    )
+    producer.registration_date = None
+    services.update_producer(province_admin, producer, {"phone": "0912 000 111", "registration_date": None})
+    producer.refresh_from_db()
+    assert producer.phone == "0912 000 111" and producer.commune.is_legacy
+    with pytest.raises(ValidationError):  # …but moving a record into a legacy commune today is refused
+        services.update_producer(province_admin, producer, {"commune": unit("legacy/06/064/02020/")})

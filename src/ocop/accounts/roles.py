@@ -16,6 +16,7 @@ VIEW_ALL = [
     "audit.view_auditevent",
     "registry.view_producer",
     "registry.view_product",
+    "registry.view_changerequest",
     "certification.view_certificate",
 ]
 # Keeping the registries: create and edit producers and products, import lists.
@@ -27,6 +28,8 @@ REGISTRY_EDIT = [
     "registry.add_product",
     "registry.change_product",
     "registry.import_producer",
+    "registry.view_changerequest",
+    "registry.change_changerequest",
     "certification.view_certificate",
 ]
 
@@ -93,7 +96,8 @@ ROLES = [
         "code": "producer",
         "name": _("Producer"),
         "description": _("An OCOP producer (enterprise, cooperative, cooperative group, household)."),
-        "permissions": [],
+        # Its own records only (through Producer.accounts), whatever its area.
+        "permissions": ["registry.selfservice"],
         "sort_order": 70,
     },
     {

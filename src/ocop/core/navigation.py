@@ -29,6 +29,10 @@ MENU: list[MenuGroup] = [
         (
             MenuItem(_("Products"), "registry:product_list", "registry.view_product"),
             MenuItem(_("Producers"), "registry:producer_list", "registry.view_producer"),
+            MenuItem(
+                _("Changes to approve"), "registry:change_request_list", "registry.change_changerequest"
+            ),
+            MenuItem(_("My products"), "registry:my", "registry.selfservice"),
         ),
     ),
     MenuGroup(

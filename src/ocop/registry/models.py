@@ -453,3 +453,69 @@ class ProductCodeSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.commune_id}: {self.last}"
+
+
+class ChangeRequestQuerySet(ScopedQuerySet):
+    pass
+
+
+class ChangeRequest(ScopedModelMixin, models.Model):
+    """A producer's edit to key fields of their own record, waiting for an officer's decision."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting for approval")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    scope_area_field = "commune"
+
+    producer = models.ForeignKey(
+        Producer, on_delete=models.CASCADE, related_name="change_requests", verbose_name=_("producer")
+    )
+    product = models.ForeignKey(
+        Product,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="change_requests",
+        verbose_name=_("product"),
+    )
+    commune = models.ForeignKey(
+        "geo.AdminUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("commune")
+    )
+    changes = models.JSONField(_("changes"), help_text=_("{field: [current, proposed]}"))
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.CharField(_("note"), max_length=500, blank=True)
+
+    objects = ChangeRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("change request")
+        verbose_name_plural = _("change requests")
+        ordering = ["-requested_at"]
+
+    def __str__(self) -> str:
+        return str(self.product or self.producer)
+
+    @classmethod
+    def scope_filter(cls, scope: Scope) -> Q:
+        own = Q(requested_by=scope.user_id) if scope.user_id else Q(pk__in=[])
+        return own if scope.nothing else own | scope.area_q("commune__")
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("registry:change_request", args=[self.pk])

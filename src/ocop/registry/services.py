@@ -121,14 +121,19 @@ def _full_clean(instance, exclude: list[str]) -> dict[str, list[str]]:
     return {}
 
 
-def check_commune(unit: AdminUnit | None, on: dt.date | None, field: str = "commune") -> dict[str, str]:
-    """A record's commune must be a commune-level unit valid on the given date (or today)."""
+def check_commune(
+    unit: AdminUnit | None, on: dt.date | None, field: str = "commune", check_date: bool = True
+) -> dict[str, str]:
+    """A record's commune must be a commune-level unit valid on the given date (or today).
+
+    An existing record keeping its commune is not re-checked against today's map: records made
+    before the 2025 reorganisation keep their legacy commune."""
     if unit is None:
         return {field: _("Choose the commune.")}
     if unit.level != Level.COMMUNE:
         return {field: _("%(name)s is not a commune, ward or township.") % {"name": unit.name}}
     day = on or timezone.localdate()
-    if not unit.is_valid_on(day):
+    if check_date and not unit.is_valid_on(day):
         return {
             field: _("%(name)s was not in force on %(day)s; choose the unit valid on that date.")
             % {"name": unit.name, "day": day.strftime("%d/%m/%Y")}
@@ -155,6 +160,13 @@ def find_duplicate_producer(producer: Producer) -> tuple[str, Producer] | None:
     return None
 
 
+def _commune_changed(instance) -> bool:
+    if instance.pk is None:
+        return True
+    stored = type(instance).objects.filter(pk=instance.pk).values_list("commune_id", flat=True).first()
+    return stored != instance.commune_id
+
+
 def validate_producer(producer: Producer) -> None:
     errors: dict[str, Any] = _full_clean(producer, exclude=["commune", "accounts"])
     if producer.tax_code:
@@ -167,8 +179,9 @@ def validate_producer(producer: Producer) -> None:
     if producer.registration_date and producer.registration_date > timezone.localdate():
         errors["registration_date"] = [_("The registration date is in the future.")]
     commune_errors = check_commune(
-        getattr(producer, "commune", None) if producer.commune_id else None,
-        producer.registration_date if producer.pk is None else None,
+        producer.commune if producer.commune_id else None,
+        producer.registration_date,
+        check_date=_commune_changed(producer),
     )
     errors.update({k: [v] for k, v in commune_errors.items()})
     producer.name_key = name_key(producer.name)
@@ -311,7 +324,9 @@ def validate_product(product: Product) -> None:
         errors["category"] = [_("Choose the product set.")]
     elif product.category.level != CategoryLevel.PRODUCT_SET:
         errors["category"] = [_("Choose a product set, not a sector or group.")]
-    commune_errors = check_commune(product.commune if product.commune_id else None, None)
+    commune_errors = check_commune(
+        product.commune if product.commune_id else None, None, check_date=_commune_changed(product)
+    )
     errors.update({k: [v] for k, v in commune_errors.items()})
     if product.traceability_since and product.traceability_since > timezone.localdate():
         errors["traceability_since"] = [_("The date is in the future.")]

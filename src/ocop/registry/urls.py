@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import photo_views, views
+from . import photo_views, selfservice_views, views
 
 app_name = "registry"
 
@@ -10,6 +10,11 @@ urlpatterns = [
     path("producers/<id:pk>/", views.ProducerDetailView.as_view(), name="producer_detail"),
     path("producers/<id:pk>/edit/", views.ProducerEditView.as_view(), name="producer_edit"),
     path("producers/<id:pk>/status/", views.ProducerStatusView.as_view(), name="producer_status"),
+    path("mine/", selfservice_views.MyProductsView.as_view(), name="my"),
+    path("mine/producers/<id:pk>/", selfservice_views.MyProducerEditView.as_view(), name="my_producer_edit"),
+    path("mine/products/<id:pk>/", selfservice_views.MyProductEditView.as_view(), name="my_product_edit"),
+    path("changes/", selfservice_views.ChangeRequestListView.as_view(), name="change_request_list"),
+    path("changes/<id:pk>/", selfservice_views.ChangeRequestView.as_view(), name="change_request"),
     path("products/", views.ProductListView.as_view(), name="product_list"),
     path("products/new/", views.ProductCreateView.as_view(), name="product_create"),
     path("products/<id:pk>/", views.ProductDetailView.as_view(), name="product_detail"),
