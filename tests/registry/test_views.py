@@ -210,3 +210,12 @@ def test_list_query_count_does_not_grow_with_rows(client, province_admin, catego
     add(12, 2)
     assert count() == few
     assert Product.objects.count() == 14
+
+
+def test_history_shows_fields_and_values_in_words(client, province_admin, product):
+    client.force_login(province_admin)
+    history = client.get(f"/registry/products/{product.pk}/").context["history"]
+    created = history[-1]
+    rows = {label: after for label, _before, after in created.rows}
+    assert rows["xã nơi sản xuất"] == "Xã Na Rì" and rows["giai đoạn"] == "Đang sản xuất"
+    assert "name_key" not in rows and "search_folded" not in rows
