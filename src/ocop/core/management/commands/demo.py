@@ -2,26 +2,64 @@ from django.core.management.base import BaseCommand, CommandError
 
 
 class Command(BaseCommand):
-    help = "Demo data. `ocop demo load` creates the demo accounts (idempotent) and prints them."
+    help = (
+        "Demo data. `ocop demo load` creates the demo accounts and the demo registry of Bắc Kạn "
+        "(idempotent) and prints the accounts; `ocop demo reset` rebuilds the demo registry."
+    )
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="subcommand", required=True)
-        sub.add_parser("load", help="Create the demo accounts that are missing and print them all.")
+        sub.add_parser(
+            "load",
+            help="Create the demo accounts, producers, products and certificates that are missing; "
+            "print the accounts.",
+        )
+        sub.add_parser(
+            "reset",
+            help="Delete the demo producers, products and certificates (only those the demo created) "
+            "and load them again.",
+        )
         sub.add_parser("accounts", help="Print the demo accounts.")
 
     def handle(self, *args, subcommand=None, **options):
         from django.conf import settings
+        from django.db.models import ProtectedError
 
         from ocop.core.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo_accounts
         from ocop.geo.models import AdminUnit
+        from ocop.registry.demo import load_registry_demo, reset_registry_demo
+        from ocop.registry.models import ProductCategory
 
         if settings.PRODUCTION:
             raise CommandError("Refusing to load demo data with OCOP_ENV=production.")
-        if subcommand == "load":
+        if subcommand in ("load", "reset"):
             if not AdminUnit.objects.exists():
                 raise CommandError("Load the administrative units first: ocop load-units")
+            if not ProductCategory.objects.filter(scheme__code="26-2026").exists():
+                raise CommandError("The product classification is missing: run ocop migrate")
+        if subcommand == "load":
             created = sum(1 for _spec, new in load_demo_accounts() if new)
             self.stdout.write(f"Demo accounts: {created} created.")
+            report = load_registry_demo()
+            self.stdout.write(
+                f"Demo registry: {report.producers} producers, {report.products} products, "
+                f"{report.certificates} certificates created."
+            )
+        elif subcommand == "reset":
+            try:
+                report = reset_registry_demo()
+            except ProtectedError as exc:
+                in_use = sorted({str(obj) for obj in exc.protected_objects})[:5]
+                raise CommandError(
+                    f"Some demo records are still referenced and cannot be deleted: {in_use}"
+                ) from exc
+            deleted = report.deleted
+            self.stdout.write(
+                f"Demo registry: {deleted['producers']} producers, {deleted['products']} products, "
+                f"{deleted['certificates']} certificates deleted; {report.producers} producers, "
+                f"{report.products} products, {report.certificates} certificates created."
+            )
+            return
         self.stdout.write("")
         self.stdout.write(f"  Demo accounts (password for all: {DEMO_PASSWORD})")
         paths = [a.area_path for a in DEMO_ACCOUNTS if a.area_path]
