@@ -125,6 +125,11 @@ def scoped_cases(secrets) -> dict[str, Case]:
             {"status": "dissolved", "effective_date": "2026-01-01", "reason": "x"},
         ),
         "registry:product_list": Case(expect="absent"),
+        # Excel import: the form and the template hold nothing of Na Rì; Na Rì's upload is not found.
+        "registry:import": Case(expect="absent"),
+        "registry:import_template": Case(expect="absent"),
+        "registry:import_preview": Case(kwargs={"token": secrets["import"].token}),
+        "registry:import_confirm": Case("post", {"token": secrets["import"].token}),
         "registry:product_create": Case(
             "post",
             data={
@@ -196,8 +201,11 @@ def all_routes():
 
 
 @pytest.fixture
-def secrets(nari_officer, unit):
+def secrets(nari_officer, unit, settings, tmp_path):
     """Things that belong to Na Rì: a user, their role, their token and task, an audit event."""
+    from ocop.registry import importer
+
+    settings.OCOP_IMPORT_DIR = str(tmp_path / "imports")
     area = unit(NA_RI)
     user = nari_officer
     user.full_name = f"Người {SECRET}"
@@ -221,7 +229,11 @@ def secrets(nari_officer, unit):
     _applied, change_request = selfservice.submit_producer_edit(
         owner, producer, {"name": f"HTX {SECRET} mới"}
     )
+    upload = f"Tên chủ thể,Xã/phường\nHTX {SECRET} 2,Na Rì\n".encode()
+    stored_import = importer.StoredImport.create(user, upload, f"{SECRET}.csv", importer.parse_file(upload))
+    importer.run_validation(stored_import, user)
     return {
+        "import": stored_import,
         "change_request": change_request,
         "user": user,
         "assignment": user.role_assignments.get(),

@@ -74,8 +74,13 @@ ROLES = [
             "An officer of a department (Industry and Trade, Agriculture and Environment, Science and "
             "Technology, Health, Culture, Sports and Tourism) with tasks in the programme."
         ),
-        "permissions": ["accounts.view_user", "audit.view_auditevent", "registry.view_producer",
-                        "registry.view_product", "certification.view_certificate"],
+        "permissions": [
+            "accounts.view_user",
+            "audit.view_auditevent",
+            "registry.view_producer",
+            "registry.view_product",
+            "certification.view_certificate",
+        ],
         "sort_order": 40,
     },
     {

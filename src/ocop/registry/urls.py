@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import photo_views, selfservice_views, views
+from . import import_views, photo_views, selfservice_views, views
 
 app_name = "registry"
 
@@ -15,6 +15,10 @@ urlpatterns = [
     path("mine/products/<id:pk>/", selfservice_views.MyProductEditView.as_view(), name="my_product_edit"),
     path("changes/", selfservice_views.ChangeRequestListView.as_view(), name="change_request_list"),
     path("changes/<id:pk>/", selfservice_views.ChangeRequestView.as_view(), name="change_request"),
+    path("import/", import_views.ImportView.as_view(), name="import"),
+    path("import/template.xlsx", import_views.ImportTemplateView.as_view(), name="import_template"),
+    path("import/<str:token>/", import_views.ImportPreviewView.as_view(), name="import_preview"),
+    path("import/<str:token>/confirm/", import_views.ImportConfirmView.as_view(), name="import_confirm"),
     path("products/", views.ProductListView.as_view(), name="product_list"),
     path("products/new/", views.ProductCreateView.as_view(), name="product_create"),
     path("products/<id:pk>/", views.ProductDetailView.as_view(), name="product_detail"),

@@ -36,6 +36,7 @@ def _star_day(request) -> dt.date:
 
 class ProducerListView(ObjectListView):
     model = Producer
+    template_name = "registry/producer_list.html"
     table_class = ProducerTable
     filterset_class = ProducerFilterSet
     title = gettext_lazy("Producers")
@@ -149,6 +150,7 @@ class ProducerStatusView(LoginRequiredMixin, View):
 
 class ProductListView(ObjectListView):
     model = Product
+    template_name = "registry/product_list.html"
     table_class = ProductTable
     filterset_class = ProductFilterSet
     title = gettext_lazy("Products")
