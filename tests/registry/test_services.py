@@ -228,3 +228,20 @@ def test_a_legacy_record_can_be_edited_without_moving_it(province_admin, unit):
     assert producer.phone == "0912 000 111" and producer.commune.is_legacy
     with pytest.raises(ValidationError):  # …but moving a record into a legacy commune today is refused
         services.update_producer(province_admin, producer, {"commune": unit("legacy/06/064/02020/")})
+
+
+def test_a_product_of_a_former_commune_gets_the_code_of_its_successor(province_admin, unit, category):
+    from ocop.registry.models import Producer, Product
+
+    # Records of the former Bắc Kạn (as the demo and imports keep them) sit in legacy communes.
+    producer = Producer.objects.create(
+        kind="cooperative", name="HTX Cũ", commune=unit(CON_MINH_LEGACY), name_key="htx cu"
+    )
+    product = Product.objects.create(
+        name="Miến cũ",
+        producer=producer,
+        category=category,
+        commune=unit(CON_MINH_LEGACY),
+        name_key="mien cu",
+    )
+    assert services.assign_product_code(province_admin, product, 2026) == "19-02185-001-2026"

@@ -414,7 +414,11 @@ def assign_product_code(actor, product: Product, year: int) -> str:
         raise ValidationError({"code": _("The product already has code %(code)s.") % {"code": product.code}})
     if not (2000 <= year <= timezone.localdate().year + 1):
         raise ValidationError({"year": _("Enter the year of evaluation.")})
+    # Codes use the unit codes of Decision 19/2025/QĐ-TTg: a product recorded in a former commune
+    # takes the code of the commune that succeeds it.
     commune = product.commune
+    if commune.is_legacy and commune.current_path:
+        commune = AdminUnit.objects.get(path=commune.current_path)
     with transaction.atomic():
         ProductCodeSequence.objects.get_or_create(commune=commune)
         sequence = ProductCodeSequence.objects.select_for_update().get(commune=commune)
@@ -424,7 +428,11 @@ def assign_product_code(actor, product: Product, year: int) -> str:
         product.search_folded = _product_search(product)
         product.save(update_fields=["code", "search_folded", "updated_at"])
         audit.record(
-            actor=actor, action="update", obj=product, changes={"code": [None, product.code]}, area=commune
+            actor=actor,
+            action="update",
+            obj=product,
+            changes={"code": [None, product.code]},
+            area=product.commune,
         )
     return product.code
 
