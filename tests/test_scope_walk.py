@@ -124,6 +124,8 @@ def scoped_cases(secrets) -> dict[str, Case]:
             {"pk": producer.pk},
             {"status": "dissolved", "effective_date": "2026-01-01", "reason": "x"},
         ),
+        "registry:producer_linkage": Case("post", {"pk": producer.pk}, {"partner": "Đối tác"}),
+        "registry:producer_linkage_delete": Case("post", {"pk": producer.pk, "linkage_id": 1}),
         "registry:product_list": Case(expect="absent"),
         # Excel import: the form and the template hold nothing of Na Rì; Na Rì's upload is not found.
         "registry:import": Case(expect="absent"),

@@ -245,3 +245,35 @@ def test_a_product_of_a_former_commune_gets_the_code_of_its_successor(province_a
         name_key="mien cu",
     )
     assert services.assign_product_code(province_admin, product, 2026) == "19-02185-001-2026"
+
+
+def test_linkages_are_validated_audited_and_scoped(client, province_admin, chodon_officer, producer):
+    import datetime as dt
+
+    from ocop.registry.models import ProducerLinkage
+
+    with pytest.raises(ValidationError) as exc:
+        services.add_linkage(
+            province_admin,
+            producer,
+            {
+                "partner": "Cty Bách hóa Xanh",
+                "start_date": dt.date(2025, 5, 1),
+                "end_date": dt.date(2024, 1, 1),
+            },
+        )
+    assert "end_date" in exc.value.message_dict
+    linkage = services.add_linkage(
+        province_admin, producer, {"partner": "Cty Bách hóa Xanh", "role": "thu mua", "households": 40}
+    )
+    with pytest.raises(PermissionDenied):
+        services.remove_linkage(chodon_officer, producer, linkage.pk)
+    client.force_login(province_admin)
+    assert "Cty Bách hóa Xanh" in client.get(f"/registry/producers/{producer.pk}/").content.decode()
+    client.post(f"/registry/producers/{producer.pk}/linkages/{linkage.pk}/delete/")
+    assert not ProducerLinkage.objects.exists()
+    changes = [
+        next(iter(e.changes))
+        for e in AuditEvent.objects.filter(object_type="registry.producer", action="update").order_by("seq")
+    ]
+    assert changes == ["linkage+", "linkage-"]

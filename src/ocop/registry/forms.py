@@ -6,7 +6,14 @@ from django.utils.translation import gettext_lazy as _
 from ocop.accounts.forms import AreaField
 
 from .choices import ProducerStatus, ProductLifecycle
-from .models import IntellectualProperty, MarketplaceListing, Producer, Product, ProductStandard
+from .models import (
+    IntellectualProperty,
+    MarketplaceListing,
+    Producer,
+    ProducerLinkage,
+    Product,
+    ProductStandard,
+)
 from .services import categories_for_choice
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -97,6 +104,13 @@ class ProducerStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("New status"), choices=ProducerStatus.choices)
     effective_date = forms.DateField(label=_("From"), widget=DATE)
     reason = forms.CharField(label=_("Reason"), max_length=500, required=False)
+
+
+class LinkageForm(forms.ModelForm):
+    class Meta:
+        model = ProducerLinkage
+        fields = ["partner", "role", "contract_number", "start_date", "end_date", "households"]
+        widgets = {"start_date": DATE, "end_date": DATE}
 
 
 class LifecycleForm(forms.Form):

@@ -22,6 +22,7 @@ from .models import (
     IntellectualProperty,
     MarketplaceListing,
     Producer,
+    ProducerLinkage,
     ProducerStatusChange,
     Product,
     ProductCategory,
@@ -291,6 +292,52 @@ def change_producer_status(
             message=f"{effective_date.isoformat()}: {nfc(reason)}",
             area=producer.commune,
         )
+
+
+LINKAGE_FIELDS = ("partner", "role", "contract_number", "start_date", "end_date", "households")
+
+
+def add_linkage(actor, producer: Producer, data: dict[str, Any]) -> ProducerLinkage:
+    """Record a production–consumption linkage (liên kết chuỗi) the producer takes part in."""
+    _require(actor, "registry.change_producer", producer.commune)
+    linkage = ProducerLinkage(producer=producer)
+    for field in LINKAGE_FIELDS:
+        if field in data:
+            value = data[field]
+            setattr(linkage, field, nfc(value) if isinstance(value, str) else value)
+    errors = _full_clean(linkage, exclude=["producer"])
+    if not linkage.partner.strip():
+        errors["partner"] = [_("Name the partner.")]
+    if linkage.start_date and linkage.end_date and linkage.end_date < linkage.start_date:
+        errors["end_date"] = [_("The end date is before the start date.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        linkage.save()
+        audit.record(
+            actor=actor,
+            action="update",
+            obj=producer,
+            changes={"linkage+": [None, audit.snapshot(linkage, list(LINKAGE_FIELDS))]},
+            area=producer.commune,
+        )
+    return linkage
+
+
+def remove_linkage(actor, producer: Producer, linkage_id: int) -> None:
+    _require(actor, "registry.change_producer", producer.commune)
+    linkage = ProducerLinkage.objects.filter(producer=producer, pk=linkage_id).first()
+    if linkage is None:
+        raise ValidationError({"id": _("Not found.")})
+    with transaction.atomic():
+        audit.record(
+            actor=actor,
+            action="update",
+            obj=producer,
+            changes={"linkage-": [audit.snapshot(linkage, list(LINKAGE_FIELDS)), None]},
+            area=producer.commune,
+        )
+        linkage.delete()
 
 
 def link_account(actor, producer: Producer, user) -> None:

@@ -10,6 +10,12 @@ urlpatterns = [
     path("producers/<id:pk>/", views.ProducerDetailView.as_view(), name="producer_detail"),
     path("producers/<id:pk>/edit/", views.ProducerEditView.as_view(), name="producer_edit"),
     path("producers/<id:pk>/status/", views.ProducerStatusView.as_view(), name="producer_status"),
+    path("producers/<id:pk>/linkages/", views.ProducerLinkageView.as_view(), name="producer_linkage"),
+    path(
+        "producers/<id:pk>/linkages/<id:linkage_id>/delete/",
+        views.ProducerLinkageView.as_view(),
+        name="producer_linkage_delete",
+    ),
     path("mine/", selfservice_views.MyProductsView.as_view(), name="my"),
     path("mine/producers/<id:pk>/", selfservice_views.MyProducerEditView.as_view(), name="my_producer_edit"),
     path("mine/products/<id:pk>/", selfservice_views.MyProductEditView.as_view(), name="my_product_edit"),

@@ -18,7 +18,15 @@ from ocop.core.views import ObjectDetailView, ObjectListView, require_perm
 
 from . import selectors, services
 from .filters import ProducerFilterSet, ProductFilterSet
-from .forms import CHILD_FORMS, CodeForm, LifecycleForm, ProducerForm, ProducerStatusForm, ProductForm
+from .forms import (
+    CHILD_FORMS,
+    CodeForm,
+    LifecycleForm,
+    LinkageForm,
+    ProducerForm,
+    ProducerStatusForm,
+    ProductForm,
+)
 from .models import Producer, Product
 from .tables import ProducerTable, ProductTable
 
@@ -69,6 +77,7 @@ class ProducerDetailView(ObjectDetailView):
             "linkages": list(obj.linkages.all()),
             "can_change": has_perm(request.user, "registry.change_producer", obj.commune),
             "status_form": ProducerStatusForm(initial={"effective_date": timezone.localdate()}),
+            "linkage_form": LinkageForm(),
         }
 
 
@@ -145,6 +154,27 @@ class ProducerStatusView(LoginRequiredMixin, View):
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(request, _("Status changed."))
+        return redirect(producer.get_absolute_url())
+
+
+class ProducerLinkageView(LoginRequiredMixin, View):
+    """Add (POST) or remove (POST to …/<id>/delete/) a linkage of a producer."""
+
+    def post(self, request, pk, linkage_id=None):
+        producer = get_object_or_404(Producer.objects.for_user(request.user, "change"), pk=pk)
+        try:
+            if linkage_id is None:
+                form = LinkageForm(request.POST)
+                ProductActionView._valid(form)
+                services.add_linkage(request.user, producer, form.cleaned_data)
+            else:
+                services.remove_linkage(request.user, producer, linkage_id)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        except PermissionDenied as exc:
+            messages.error(request, str(exc) or _("You may not do this."))
+        else:
+            messages.success(request, _("Saved."))
         return redirect(producer.get_absolute_url())
 
 
