@@ -14,7 +14,7 @@ from .models import (
     Product,
     ProductStandard,
 )
-from .services import categories_for_choice
+from .services import PRODUCER_FIELDS, PRODUCT_FIELDS, categories_for_choice
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -31,29 +31,7 @@ class ProducerForm(forms.ModelForm):
 
     class Meta:
         model = Producer
-        fields = [
-            "kind",
-            "name",
-            "short_name",
-            "tax_code",
-            "registration_number",
-            "registration_date",
-            "legal_representative",
-            "representative_title",
-            "phone",
-            "publish_phone",
-            "email",
-            "website",
-            "address",
-            "commune",
-            "founded_year",
-            "members_count",
-            "employees_count",
-            "local_labour_percent",
-            "women_led",
-            "ethnic_minority_led",
-            "notes",
-        ]
+        fields = [f for f in PRODUCER_FIELDS if f != "is_illustrative"]
         widgets = {"registration_date": DATE, "notes": forms.Textarea(attrs={"rows": 3})}
 
 
@@ -63,26 +41,7 @@ class ProductForm(forms.ModelForm):
 
     class Meta:
         model = Product
-        fields = [
-            "name",
-            "producer",
-            "category",
-            "commune",
-            "lifecycle",
-            "description",
-            "story",
-            "ingredients",
-            "raw_material_zone",
-            "raw_material_area_ha",
-            "raw_material_certified",
-            "packaging",
-            "label_info",
-            "shelf_life",
-            "traceability_system",
-            "traceability_url",
-            "traceability_since",
-            "published",
-        ]
+        fields = [f for f in PRODUCT_FIELDS if f != "is_illustrative"]
         widgets = {
             "traceability_since": DATE,
             "description": forms.Textarea(attrs={"rows": 3}),
