@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import re
 import time
 import unicodedata
@@ -580,16 +581,18 @@ def test_a_running_import_page_polls_itself(client, province_admin):
     assert Producer.objects.count() == 0
 
 
-def test_two_thousand_rows_are_checked_and_saved_quickly(province_admin):
+def test_many_rows_are_checked_and_saved(province_admin):
+    """Speed itself is measured by `make bench` (2,000 rows); here, correctness at some volume."""
+    rows = int(os.environ.get("OCOP_IMPORT_ROWS", "150"))
     communes = ["Côn Minh", "Na Rì", "Chợ Đồn", "Kim Lư", "Bằng Lũng"]
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("Chủ thể")
     ws.append(["Tên chủ thể", "Loại hình", "Xã/phường", "Tỉnh"])
-    for i in range(1000):
+    for i in range(rows):
         ws.append([f"HTX Thử nghiệm {i}", "HTX", communes[i % 5], "Thái Nguyên"])
     ws = wb.create_sheet("Sản phẩm")
     ws.append(["Tên sản phẩm", "Chủ thể", "Bộ sản phẩm", "Hạng sao"])
-    for i in range(1000):
+    for i in range(rows):
         ws.append([f"Sản phẩm {i}", f"HTX Thử nghiệm {i}", "7", "3 sao"])
     out = io.BytesIO()
     wb.save(out)
@@ -598,8 +601,8 @@ def test_two_thousand_rows_are_checked_and_saved_quickly(province_admin):
     assert result.counts()["errors"] == 0
     outcome = importer.write(result, province_admin)
     elapsed = time.monotonic() - start
-    assert outcome["producers_created"] == 1000 and outcome["products_created"] == 1000
-    assert elapsed < 45, f"{elapsed:.1f} s"
+    assert outcome["producers_created"] == rows and outcome["products_created"] == rows
+    print(f"import of {2 * rows} rows: {elapsed:.1f} s")
 
 
 def test_uploads_older_than_a_day_are_swept(province_admin):
