@@ -42,6 +42,7 @@ migrate: setup
 
 data: migrate
 	$(OCOP) load-units
+	$(OCOP) load-criteria
 	$(OCOP) demo load
 
 ## Lint, checks, migrations check, then the whole suite on SQLite and on PostgreSQL.

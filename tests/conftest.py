@@ -11,9 +11,11 @@ from tests.factories import make_user
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
+        from ocop.evaluation.loader import load_criteria
         from ocop.geo.loader import load_units
 
         load_units(force=True)
+        load_criteria()
 
 
 @pytest.fixture

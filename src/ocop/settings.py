@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "ocop.accounts",
     "ocop.registry",
     "ocop.certification",
+    "ocop.evaluation",
     "ocop.api",
 ]
 
