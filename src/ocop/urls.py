@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("ocop.accounts.urls")),
     path("places/", include("ocop.geo.urls")),
     path("registry/", include("ocop.registry.urls")),
+    path("evaluation/", include("ocop.evaluation.urls")),
     path("audit/", include("ocop.audit.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from ocop.evaluation.loader import DATA, load_criteria, sheet_1048_fresh_produce
 from ocop.evaluation.models import Criterion, RuleVersion, ScoreSheet
-from ocop.evaluation.services import check_sheet, import_sheet
+from ocop.evaluation.sheets import check_sheet, import_sheet
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ to the roles here; running `ocop load-roles` (part of `make run`) brings the tab
 from django.utils.translation import gettext_noop as _
 
 # Granted to every signed-in user whatever their roles: reference data.
-ALWAYS_GRANTED = frozenset({"geo.view_adminunit"})
+ALWAYS_GRANTED = frozenset({"geo.view_adminunit", "evaluation.view_scoresheet"})
 
 VIEW_ALL = [
     "accounts.view_user",

@@ -11,7 +11,7 @@ from pathlib import Path
 from django.db import transaction
 
 from .models import RuleVersion, ScoreSheet
-from .services import import_sheet
+from .sheets import import_sheet
 
 DATA = Path(__file__).resolve().parent / "data"
 

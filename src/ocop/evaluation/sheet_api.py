@@ -1,0 +1,5 @@
+"""API for the criteria (rule versions and score sheets)."""
+
+from ninja import Router
+
+router = Router(tags=["criteria"])

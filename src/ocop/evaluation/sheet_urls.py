@@ -1,0 +1,3 @@
+"""Routes of the criteria screens (rule versions, score sheets, import and export)."""
+
+urlpatterns: list = []
