@@ -10,6 +10,21 @@ from django.utils.translation import gettext_noop as _
 # Granted to every signed-in user whatever their roles: reference data.
 ALWAYS_GRANTED = frozenset({"geo.view_adminunit", "evaluation.view_scoresheet"})
 
+# Evaluation: councils, sessions and results (scoring itself follows council membership, not roles).
+EVALUATION_VIEW = [
+    "evaluation.view_council",
+    "evaluation.view_evaluationsession",
+    "evaluation.view_sessionproduct",
+    "evaluation.view_evaluationresult",
+]
+# Preparing evaluations (the coordination office): councils, members, sessions, products assigned.
+EVALUATION_MANAGE = [
+    *EVALUATION_VIEW,
+    "evaluation.add_council",
+    "evaluation.change_council",
+    "evaluation.add_evaluationsession",
+    "evaluation.change_evaluationsession",
+]
 VIEW_ALL = [
     "accounts.view_user",
     "accounts.view_roleassignment",
@@ -18,6 +33,7 @@ VIEW_ALL = [
     "registry.view_product",
     "registry.view_changerequest",
     "certification.view_certificate",
+    *EVALUATION_VIEW,
 ]
 # Keeping the registries: create and edit producers and products, import lists.
 REGISTRY_EDIT = [
@@ -57,6 +73,9 @@ ROLES = [
             "accounts.delete_roleassignment",
             "geo.manage_adminunit",
             *REGISTRY_EDIT,
+            *EVALUATION_MANAGE,
+            "evaluation.approve_evaluationresult",
+            "evaluation.publish_scoresheet",
         ],
         "sort_order": 20,
     },
@@ -64,7 +83,7 @@ ROLES = [
         "code": "province_officer",
         "name": _("Province officer"),
         "description": _("An officer of the coordination office or a province body working on OCOP."),
-        "permissions": [*VIEW_ALL, *REGISTRY_EDIT],
+        "permissions": [*VIEW_ALL, *REGISTRY_EDIT, *EVALUATION_MANAGE],
         "sort_order": 30,
     },
     {
@@ -80,6 +99,7 @@ ROLES = [
             "registry.view_producer",
             "registry.view_product",
             "certification.view_certificate",
+            *EVALUATION_VIEW,
         ],
         "sort_order": 40,
     },
@@ -87,7 +107,14 @@ ROLES = [
         "code": "commune_officer",
         "name": _("Commune officer"),
         "description": _("The commune's OCOP officer: producers, ideas and dossiers of the commune."),
-        "permissions": ["accounts.view_user", "audit.view_auditevent", *REGISTRY_EDIT],
+        "permissions": [
+            "accounts.view_user",
+            "audit.view_auditevent",
+            *REGISTRY_EDIT,
+            # The evaluations and results of the commune's own products.
+            "evaluation.view_sessionproduct",
+            "evaluation.view_evaluationresult",
+        ],
         "sort_order": 50,
     },
     {

@@ -90,11 +90,9 @@ class RuleVersion(models.Model):
 
     def stars_for(self, score: Decimal | float | int) -> int:
         """The star band a total falls in: the highest band whose lowest score it reaches."""
-        score = Decimal(str(score))
-        for band in sorted(self.star_bands, key=lambda b: -b["min"]):
-            if score >= Decimal(str(band["min"])):
-                return int(band["stars"])
-        return 0
+        from .scoring import stars_for
+
+        return stars_for(self.star_bands, Decimal(str(score)))
 
     @property
     def total_max(self) -> Decimal:
@@ -240,6 +238,19 @@ def _member_of(user_id, council_lookup: str = "council") -> Q:
         Exists(
             CouncilMember.objects.filter(council=OuterRef(council_lookup), user_id=user_id, is_active=True)
         )
+    )
+
+
+def _product_in(scope: Scope, lookup: str) -> Q:
+    """Rows whose product is produced, or whose producer is registered, in the scope."""
+    from ocop.registry.models import Product
+
+    return Q(
+        **{
+            f"{lookup}__in": Product.objects.filter(
+                scope.area_q("commune__") | scope.area_q("producer__commune__")
+            )
+        }
     )
 
 
@@ -505,10 +516,11 @@ class SessionProduct(ScopedModelMixin, TimeStampedModel):
 
     @classmethod
     def scope_filter(cls, scope: Scope) -> Q:
+        """Officers over the council's area or the product's place; the council's members."""
         own = _member_of(scope.user_id, "session__council")
         if scope.nothing:
             return own
-        return own | scope.area_q("session__council__area__")
+        return own | scope.area_q("session__council__area__") | _product_in(scope, "product")
 
     @property
     def is_open(self) -> bool:
@@ -697,13 +709,7 @@ class EvaluationResult(ScopedModelMixin, TimeStampedModel):
     @classmethod
     def scope_filter(cls, scope: Scope) -> Q:
         """Officers over the product's place; the council's members."""
-        from ocop.registry.models import Product
-
         own = _member_of(scope.user_id, "entry__session__council")
         if scope.nothing:
             return own
-        return own | Q(
-            product__in=Product.objects.filter(
-                scope.area_q("commune__") | scope.area_q("producer__commune__")
-            )
-        )
+        return own | _product_in(scope, "product")
