@@ -7,11 +7,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views import View
@@ -138,6 +138,47 @@ class ObjectDetailView(LoginRequiredMixin, View):
 
             context["history"] = history_for(obj)
         return render(request, self.template_name, context)
+
+
+class ServiceFormView(LoginRequiredMixin, View):
+    """GET shows the form; POST validates it, calls the service, shows errors in place."""
+
+    template_name = "core/form.html"
+    form_class = None
+    title = ""
+
+    def get_object(self, request, pk):
+        return None
+
+    def get_form(self, request, obj, data=None):
+        return self.form_class(data, instance=obj) if obj is not None else self.form_class(data)
+
+    def call_service(self, request, obj, form):
+        raise NotImplementedError
+
+    def context(self, request, obj, form):
+        return {"form": form, "object": obj, "title": self.title or str(obj)}
+
+    def get(self, request, pk=None):
+        obj = self.get_object(request, pk)
+        return render(request, self.template_name, self.context(request, obj, self.get_form(request, obj)))
+
+    def post(self, request, pk=None):
+        obj = self.get_object(request, pk)
+        form = self.get_form(request, obj, request.POST)
+        if form.is_valid():
+            try:
+                result = self.call_service(request, obj, form)
+            except ValidationError as exc:
+                from ocop.accounts.forms import apply_service_errors
+
+                apply_service_errors(form, exc)
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc) or _("You may not do this."))
+            else:
+                messages.success(request, _("Saved."))
+                return redirect(result.get_absolute_url())
+        return render(request, self.template_name, self.context(request, obj, form), status=400)
 
 
 def require_perm(user, permission: str, unit=None) -> None:

@@ -73,7 +73,7 @@ class _OwnEditView(LoginRequiredMixin, View):
 
     def render_form(self, request, obj, form, status=200):
         return render(
-            request, "registry/form.html", {"form": form, "object": obj, "title": str(obj)}, status=status
+            request, "core/form.html", {"form": form, "object": obj, "title": str(obj)}, status=status
         )
 
     def get(self, request, pk):

@@ -6,15 +6,14 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from ocop.accounts.forms import apply_service_errors
 from ocop.accounts.selectors import has_perm
-from ocop.core.views import ObjectDetailView, ObjectListView, require_perm
+from ocop.core.views import ObjectDetailView, ObjectListView, ServiceFormView, require_perm
 
 from . import selectors, services
 from .filters import ProducerFilterSet, ProductFilterSet
@@ -79,45 +78,6 @@ class ProducerDetailView(ObjectDetailView):
             "status_form": ProducerStatusForm(initial={"effective_date": timezone.localdate()}),
             "linkage_form": LinkageForm(),
         }
-
-
-class ServiceFormView(LoginRequiredMixin, View):
-    """GET shows the form; POST validates it, calls the service, shows errors in place."""
-
-    template_name = "registry/form.html"
-    form_class = None
-    title = ""
-
-    def get_object(self, request, pk):
-        return None
-
-    def get_form(self, request, obj, data=None):
-        return self.form_class(data, instance=obj) if obj is not None else self.form_class(data)
-
-    def call_service(self, request, obj, form):
-        raise NotImplementedError
-
-    def context(self, request, obj, form):
-        return {"form": form, "object": obj, "title": self.title or str(obj)}
-
-    def get(self, request, pk=None):
-        obj = self.get_object(request, pk)
-        return render(request, self.template_name, self.context(request, obj, self.get_form(request, obj)))
-
-    def post(self, request, pk=None):
-        obj = self.get_object(request, pk)
-        form = self.get_form(request, obj, request.POST)
-        if form.is_valid():
-            try:
-                result = self.call_service(request, obj, form)
-            except ValidationError as exc:
-                apply_service_errors(form, exc)
-            except PermissionDenied as exc:
-                form.add_error(None, str(exc) or _("You may not do this."))
-            else:
-                messages.success(request, _("Saved."))
-                return redirect(result.get_absolute_url())
-        return render(request, self.template_name, self.context(request, obj, form), status=400)
 
 
 class ProducerCreateView(ServiceFormView):
