@@ -40,6 +40,18 @@ class AuditEvent(ScopedModelMixin, models.Model):
         PASSWORD = "password", _("Password changed")
         IMPORT = "import", _("Imported")
         EXPORT = "export", _("Exported")
+        OPEN = "open", _("Opened")
+        CLOSE = "close", _("Closed")
+        SCORE = "score", _("Scored")
+        SUBMIT = "submit", _("Submitted")
+        REOPEN = "reopen", _("Reopened")
+        ATTENDANCE = "attendance", _("Attendance recorded")
+        CONFLICT = "conflict", _("Conflict of interest declared")
+        REFER = "refer", _("Referred to a meeting")
+        DISQUALIFY = "disqualify", _("Rejected without scoring")
+        WITHDRAW = "withdraw", _("Withdrawn")
+        APPROVE = "approve", _("Approved")
+        REJECT = "reject", _("Rejected")
         OTHER = "other", _("Other")
 
     scope_area_field = "area"

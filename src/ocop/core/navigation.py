@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+
+def _council_member(user) -> bool:
+    from ocop.evaluation.selectors import is_council_member
+
+    return is_council_member(user)
 
 
 @dataclass(frozen=True)
@@ -15,6 +22,8 @@ class MenuItem:
     url_name: str
     permission: str | None = None  # None: any signed-in user
     icon: str = ""
+    # Shown also when this returns true for the user (only then, if there is no permission).
+    when: Callable | None = None
 
 
 @dataclass(frozen=True)
@@ -33,6 +42,23 @@ MENU: list[MenuGroup] = [
                 _("Changes to approve"), "registry:change_request_list", "registry.change_changerequest"
             ),
             MenuItem(_("My products"), "registry:my", "registry.selfservice"),
+        ),
+    ),
+    MenuGroup(
+        _("Evaluation"),
+        (
+            MenuItem(_("My scoring"), "evaluation:my", when=_council_member),
+            MenuItem(
+                _("Evaluation sessions"),
+                "evaluation:session_list",
+                "evaluation.view_evaluationsession",
+                when=_council_member,
+            ),
+            MenuItem(_("Results"), "evaluation:result_list", "evaluation.view_evaluationresult"),
+            MenuItem(
+                _("Councils"), "evaluation:council_list", "evaluation.view_council", when=_council_member
+            ),
+            MenuItem(_("Criteria and score sheets"), "evaluation:rule_list"),
         ),
     ),
     MenuGroup(
@@ -63,7 +89,10 @@ def menu_for(request) -> list[dict]:
     for group in MENU:
         items = []
         for item in group.items:
-            if item.permission and not has_perm(user, item.permission):
+            by_permission = (item.permission is None and item.when is None) or (
+                item.permission is not None and has_perm(user, item.permission)
+            )
+            if not by_permission and not (item.when is not None and item.when(user)):
                 continue
             url = reverse(item.url_name)
             items.append({"label": item.label, "url": url, "active": path.startswith(url)})

@@ -706,6 +706,18 @@ class EvaluationResult(ScopedModelMixin, TimeStampedModel):
     def get_absolute_url(self) -> str:
         return reverse("evaluation:entry_detail", args=[self.entry_id])
 
+    def outcome_label(self) -> str:
+        """What the council's result means for the product, in words."""
+        from django.utils.translation import gettext as _g
+
+        if self.disqualified:
+            return _g("Rejected without scoring")
+        if self.central_candidate:
+            return _g("Proposed to the ministry for 5★ evaluation")
+        if self.certifiable:
+            return _g("Proposed for recognition as %(stars)s★") % {"stars": self.stars}
+        return _g("Not eligible for recognition (%(stars)s★)") % {"stars": self.stars}
+
     @classmethod
     def scope_filter(cls, scope: Scope) -> Q:
         """Officers over the product's place; the council's members."""

@@ -86,13 +86,13 @@ REVIEW_FIELDS = (
 # --- permissions ---------------------------------------------------------------------------------
 
 
-def _may(actor, permission: str, area) -> bool:
+def may(actor, permission: str, area) -> bool:
     scope = user_scope(actor, permission)
     return scope.everything if area is None else scope.covers_unit(area)
 
 
 def _require(actor, permission: str, area) -> None:
-    if not _may(actor, permission, area):
+    if not may(actor, permission, area):
         raise PermissionDenied(
             _("You may not do this for %(area)s.") % {"area": area.name if area else _("the whole country")}
         )
@@ -125,7 +125,7 @@ def _require_presiding(actor, session: EvaluationSession) -> CouncilMember:
 
 def may_manage_session(actor, session: EvaluationSession) -> bool:
     """Officers who prepare sessions (coordination office) and the council's secretary."""
-    if _may(actor, "evaluation.change_evaluationsession", session.council.area):
+    if may(actor, "evaluation.change_evaluationsession", session.council.area):
         return True
     member = member_of(actor, session.council)
     return member is not None and member.role in (MemberRole.SECRETARY, MemberRole.CHAIR)
@@ -395,8 +395,8 @@ def default_sheet(rule: RuleVersion, product) -> ScoreSheet | None:
 
 
 def add_product(actor, session: EvaluationSession, data: dict[str, Any]) -> SessionProduct:
-    """Assign a product to a session with the sheet it will be scored on."""
-    _require_manage(actor, session)
+    """Assign a product to a session with the sheet it will be scored on (the office's task)."""
+    _require(actor, "evaluation.change_evaluationsession", session.council.area)
     if session.state == SessionState.CLOSED:
         raise ValidationError(_("The session is closed."))
     product = data.get("product")
@@ -448,7 +448,7 @@ def add_product(actor, session: EvaluationSession, data: dict[str, Any]) -> Sess
 
 
 def withdraw_product(actor, entry: SessionProduct, reason: str) -> SessionProduct:
-    _require_manage(actor, entry.session)
+    _require(actor, "evaluation.change_evaluationsession", entry.session.council.area)
     reason = nfc(reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [_("Give the reason.")]})
@@ -499,7 +499,7 @@ def set_attendance(
 
 
 def open_session(actor, session: EvaluationSession) -> EvaluationSession:
-    _require_manage(actor, session)
+    _require(actor, "evaluation.change_evaluationsession", session.council.area)
     if session.state != SessionState.PLANNED:
         raise ValidationError(_("Only a planned session can be opened."))
     if not session.entries.exists():
@@ -1039,7 +1039,7 @@ def decide_result(
     note: str = "",
 ) -> EvaluationResult:
     """Record the recognising authority's decision on a proposed result."""
-    if not _may(actor, "evaluation.approve_evaluationresult", result.product.commune):
+    if not may(actor, "evaluation.approve_evaluationresult", result.product.commune):
         raise PermissionDenied(_("You may not record decisions for this product."))
     decision_number = nfc(decision_number or "").strip()
     note = nfc(note or "").strip()
