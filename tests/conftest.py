@@ -28,6 +28,16 @@ def units_loaded(django_db_blocker):
         load_units(force=True)
 
 
+@pytest.fixture
+def criteria_loaded(django_db_blocker):
+    """For transactional tests: the rule versions and score sheets (emptied by their teardown)."""
+    from ocop.evaluation.loader import load_criteria
+    from ocop.evaluation.models import ScoreSheet
+
+    if not ScoreSheet.objects.exists():
+        load_criteria()
+
+
 def pytest_collection_modifyitems(items):
     """Tests that empty the database when they finish (transactional, live-server, e2e) run last."""
 

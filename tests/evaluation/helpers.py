@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from decimal import Decimal
 
 from ocop.evaluation import services
-from ocop.evaluation.models import Council, EvaluationSession, SessionProduct
+from ocop.evaluation.demo import answers_for_total
+from ocop.evaluation.models import Council, SessionProduct
 from ocop.evaluation.scoring import Node, SheetTree
 from ocop.geo.models import AdminUnit
 from ocop.registry import services as registry
@@ -42,13 +42,23 @@ def make_council(office, *, members: int = 3, secretary: bool = True, **fields) 
             "sort_order": 1,
         },
     )
-    organisations = ["agriculture", "industry_trade", "health", "science", "culture", "food_safety", "ocop_office"]
+    organisations = [
+        "agriculture",
+        "industry_trade",
+        "health",
+        "science",
+        "culture",
+        "food_safety",
+        "ocop_office",
+    ]
     for i in range(members):
         services.add_member(
             office,
             council,
             {
-                "user": make_user(f"{prefix}.tv{i + 1}", "council_member", THAI_NGUYEN, full_name=f"Thành viên {i + 1}"),
+                "user": make_user(
+                    f"{prefix}.tv{i + 1}", "council_member", THAI_NGUYEN, full_name=f"Thành viên {i + 1}"
+                ),
                 "role": "member",
                 "organisation": organisations[i % len(organisations)],
                 "sort_order": i + 2,
@@ -70,9 +80,13 @@ def make_council(office, *, members: int = 3, secretary: bool = True, **fields) 
 
 def make_product(office, name: str = "Miến dong Tài Hoan", set_code: str = "7", commune: str = NA_RI):
     area = AdminUnit.objects.get(path=commune)
-    producer = registry.create_producer(office, {"kind": "cooperative", "name": f"HTX {name}", "commune": area})
+    producer = registry.create_producer(
+        office, {"kind": "cooperative", "name": f"HTX {name}", "commune": area}
+    )
     category = ProductCategory.objects.get(scheme__code="26-2026", level=3, code=set_code)
-    return registry.create_product(office, {"name": name, "producer": producer, "category": category, "commune": area})
+    return registry.create_product(
+        office, {"name": name, "producer": producer, "category": category, "commune": area}
+    )
 
 
 def make_session(office, council, products, *, mode="meeting", day=SESSION_DAY, open_=True, kind="first"):
@@ -116,19 +130,8 @@ def score(user, entry: SessionProduct, choose: Chooser = best, *, submit: bool =
 
 
 def choose_total(tree: SheetTree, target: int) -> dict[int, int]:
-    """Answers reaching exactly `target` points (greedy from the worst options upwards)."""
-    answers = {n.id: min(n.options, key=lambda o: o[2]) for n in tree.scorable}
-    remaining = Decimal(target) - sum(o[2] for o in answers.values())
-    for n in tree.scorable:
-        for option in sorted(n.options, key=lambda o: o[2], reverse=True):
-            gain = option[2] - answers[n.id][2]
-            if 0 < gain <= remaining:
-                remaining -= gain
-                answers[n.id] = option
-                break
-    if remaining != 0:
-        raise ValueError(f"cannot reach {target}")
-    return {cid: o[0] for cid, o in answers.items()}
+    """Answers reaching exactly `target` points."""
+    return answers_for_total(tree, target)
 
 
 def score_to(user, entry: SessionProduct, target: int, *, submit: bool = True):
@@ -140,6 +143,3 @@ def score_to(user, entry: SessionProduct, target: int, *, submit: bool = True):
     if submit:
         card = services.submit_scorecard(user, card)
     return card
-
-
-__all__ = ["EvaluationSession"]

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def test_three_members_score_and_the_chair_closes(province_admin):
     council = make_council(province_admin, members=3)
     product = make_product(province_admin)
-    session, (entry,) = make_session(province_admin, council, [product])
+    _session, (entry,) = make_session(province_admin, council, [product])
     totals = [72, 75, 78, 74]
     for user, target in zip(scorers(council), totals, strict=True):
         card = score_to(user, entry, target)
@@ -30,12 +30,13 @@ def test_three_members_score_and_the_chair_closes(province_admin):
     assert result.recognising_level == "province"
     assert result.spread == Decimal(6)
     assert EvaluationResult.objects.get(entry=entry).state == "proposed"
-    assert AuditEvent.objects.filter(action="score").count() == 4 * entry.sheet.criteria.filter(is_scorable=True).count()
+    criteria = entry.sheet.criteria.filter(is_scorable=True).count()
+    assert AuditEvent.objects.filter(action="score").count() == 4 * criteria
 
 
 def test_closing_refused_when_totals_diverge_in_a_meeting(province_admin):
     council = make_council(province_admin, members=2)
-    session, (entry,) = make_session(province_admin, council, [make_product(province_admin)])
+    _session, (entry,) = make_session(province_admin, council, [make_product(province_admin)])
     users = scorers(council)
     for user, target in zip(users, [60, 62, 75], strict=True):
         score_to(user, entry, target)
@@ -47,7 +48,8 @@ def test_closing_refused_when_totals_diverge_in_a_meeting(province_admin):
 
 def test_written_opinions_that_diverge_go_to_a_meeting(province_admin):
     council = make_council(province_admin, members=2)
-    session, (entry,) = make_session(province_admin, council, [make_product(province_admin)], mode="written", kind="reevaluation")
+    product = make_product(province_admin)
+    _session, (entry,) = make_session(province_admin, council, [product], mode="written", kind="reevaluation")
     for user, target in zip(scorers(council), [60, 62, 75], strict=True):
         score_to(user, entry, target)
     outcome = services.close_product(chair(council), entry)
@@ -66,7 +68,7 @@ def test_written_opinions_that_diverge_go_to_a_meeting(province_admin):
 
 def test_only_the_member_scores_their_card_and_submitted_cards_are_locked(province_admin):
     council = make_council(province_admin, members=1)
-    session, (entry,) = make_session(province_admin, council, [make_product(province_admin)])
+    _session, (entry,) = make_session(province_admin, council, [make_product(province_admin)])
     b, a = scorers(council)  # the chair, then the member
     card = score(a, entry)
     node = card.sheet.criteria.filter(is_scorable=True).first()
@@ -83,7 +85,7 @@ def test_only_the_member_scores_their_card_and_submitted_cards_are_locked(provin
 
 def test_a_conflicted_member_cannot_score(province_admin):
     council = make_council(province_admin, members=2)
-    session, (entry,) = make_session(province_admin, council, [make_product(province_admin)])
+    _session, (entry,) = make_session(province_admin, council, [make_product(province_admin)])
     users = scorers(council)
     services.declare_conflict(users[1], entry, "Người thân là thành viên HTX")
     with pytest.raises(PermissionDenied):

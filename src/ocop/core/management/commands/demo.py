@@ -3,8 +3,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 class Command(BaseCommand):
     help = (
-        "Demo data. `ocop demo load` creates the demo accounts and the demo registry of Bắc Kạn "
-        "(idempotent) and prints the accounts; `ocop demo reset` rebuilds the demo registry."
+        "Demo data. `ocop demo load` creates the demo accounts, the demo registry of Bắc Kạn and "
+        "the demo evaluation council (idempotent) and prints the accounts; `ocop demo reset` rebuilds "
+        "the demo registry and evaluation."
     )
 
     def add_arguments(self, parser):
@@ -26,6 +27,7 @@ class Command(BaseCommand):
         from django.db.models import ProtectedError
 
         from ocop.core.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo_accounts
+        from ocop.evaluation.demo import load_evaluation_demo, reset_evaluation_demo
         from ocop.geo.models import AdminUnit
         from ocop.registry.demo import load_registry_demo, reset_registry_demo
         from ocop.registry.models import ProductCategory
@@ -45,8 +47,14 @@ class Command(BaseCommand):
                 f"Demo registry: {report.producers} producers, {report.products} products, "
                 f"{report.certificates} certificates created."
             )
+            evaluation = load_evaluation_demo()
+            self.stdout.write(
+                f"Demo evaluation: {evaluation['councils']} council, "
+                f"{evaluation['sessions']} sessions created."
+            )
         elif subcommand == "reset":
             try:
+                sessions = reset_evaluation_demo()
                 report = reset_registry_demo()
             except ProtectedError as exc:
                 in_use = sorted({str(obj) for obj in exc.protected_objects})[:5]
@@ -58,6 +66,10 @@ class Command(BaseCommand):
                 f"Demo registry: {deleted['producers']} producers, {deleted['products']} products, "
                 f"{deleted['certificates']} certificates deleted; {report.producers} producers, "
                 f"{report.products} products, {report.certificates} certificates created."
+            )
+            evaluation = load_evaluation_demo()
+            self.stdout.write(
+                f"Demo evaluation: {sessions} sessions deleted; {evaluation['sessions']} sessions created."
             )
             return
         self.stdout.write("")
