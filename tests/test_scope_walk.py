@@ -18,6 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from ocop.accounts import services
 from ocop.audit import services as audit
 from ocop.core.models import TaskProgress
+from ocop.evaluation import services as evaluation
 from ocop.registry import selfservice
 from ocop.registry import services as registry
 from ocop.registry.models import Producer, Product, ProductCategory
@@ -55,6 +56,14 @@ REFERENCE = {
     "api:unit_successors",
     "api:unit_predecessors",
     "api:list_categories",
+    # The criteria (rule versions and score sheets) are legal reference data.
+    "evaluation:rule_list",
+    "evaluation:sheet_detail",
+    "evaluation:sheet_export",
+    "api:list_rules",
+    "api:get_rule",
+    "api:list_sheets",
+    "api:get_sheet",
 }
 # Pages about the signed-in user themself (no other user's data reachable through them).
 OWN = {
@@ -65,6 +74,9 @@ OWN = {
     "accounts:profile",
     "accounts:token_create",
     "api:me",
+    # A council member's own work list (only councils they sit on).
+    "evaluation:my",
+    "api:my_work",
 }
 
 
@@ -176,6 +188,8 @@ def scoped_cases(secrets) -> dict[str, Case]:
             },
             json=True,
         ),
+        # Evaluation: a Thái Nguyên council scoring Na Rì's products (none of it the Chợ Đồn officer's).
+        **evaluation_cases(secrets),
         "api:update_product": Case(
             "patch",
             {"product_id": product.pk},
@@ -185,6 +199,70 @@ def scoped_cases(secrets) -> dict[str, Case]:
                 "category_id": product.category_id,
                 "commune_id": area.pk,
             },
+            json=True,
+        ),
+    }
+
+
+def evaluation_cases(secrets) -> dict[str, Case]:
+    council, session = secrets["council"], secrets["session"]
+    entry, card, member = secrets["entry"], secrets["card"], secrets["member"]
+    thai_nguyen = council.area
+    node = card.sheet.criteria.filter(is_scorable=True).first()
+    return {
+        "evaluation:council_list": Case(expect="absent"),
+        "evaluation:council_create": Case(
+            "post",
+            data={"name": f"Hội đồng {SECRET} 2", "level": "province", "area": thai_nguyen.pk},
+            expect="refused",
+        ),
+        "evaluation:council_detail": Case(kwargs={"pk": council.pk}),
+        "evaluation:council_edit": Case(kwargs={"pk": council.pk}),
+        "evaluation:member_add": Case("post", {"pk": council.pk}, {"user": member.user_id, "role": "member"}),
+        "evaluation:member_edit": Case(kwargs={"pk": member.pk}),
+        "evaluation:advisor_add": Case("post", {"pk": council.pk}, {"full_name": "x"}),
+        "evaluation:advisor_remove": Case("post", {"pk": council.pk, "advisor_id": secrets["advisor"].pk}),
+        "evaluation:session_list": Case(expect="absent"),
+        "evaluation:session_create": Case(
+            "post",
+            data={"council": council.pk, "name": "x", "date": "2026-06-20", "mode": "meeting"},
+            expect="refused",
+        ),
+        "evaluation:session_detail": Case(kwargs={"pk": session.pk}),
+        "evaluation:session_edit": Case(kwargs={"pk": session.pk}),
+        "evaluation:session_document": Case(kwargs={"pk": session.pk, "fmt": "docx"}),
+        "evaluation:session_action": Case("post", {"pk": session.pk, "action": "close"}),
+        "evaluation:entry_detail": Case(kwargs={"pk": entry.pk}),
+        "evaluation:score": Case(kwargs={"pk": entry.pk}),
+        "evaluation:entry_action": Case("post", {"pk": entry.pk, "action": "close"}),
+        "evaluation:scorecard": Case(kwargs={"pk": card.pk}),
+        "evaluation:answer": Case(
+            "post", {"pk": card.pk}, {"criterion": node.pk, "option": node.options.first().pk}
+        ),
+        "evaluation:scorecard_pdf": Case(kwargs={"pk": card.pk}),
+        "evaluation:scorecard_action": Case("post", {"pk": card.pk, "action": "reopen"}, {"reason": "x"}),
+        "evaluation:result_list": Case(expect="absent"),
+        "evaluation:sheet_import": Case("post", data={}, expect="refused"),
+        "evaluation:sheet_import_preview": Case(kwargs={"token": "x" * 32}),
+        "evaluation:sheet_publish": Case("post", {"token": "x" * 32}),
+        "api:list_councils": Case(expect="absent"),
+        "api:list_sessions": Case(expect="absent"),
+        "api:get_session": Case(kwargs={"session_id": session.pk}),
+        "api:open_scorecard": Case("post", {"entry_id": entry.pk}),
+        "api:get_scorecard": Case(kwargs={"card_id": card.pk}),
+        "api:save_answer": Case(
+            "put",
+            {"card_id": card.pk, "criterion_id": node.pk},
+            {"option_id": node.options.first().pk},
+            json=True,
+        ),
+        "api:submit": Case("post", {"card_id": card.pk}, {}, json=True),
+        "api:close": Case("post", {"entry_id": entry.pk}),
+        "api:list_results": Case(expect="absent"),
+        "api:decide": Case(
+            "post",
+            {"result_id": secrets["result"].pk},
+            {"approve": True, "decision_number": "1/QĐ", "decision_date": "2026-06-30"},
             json=True,
         ),
     }
@@ -234,7 +312,9 @@ def secrets(nari_officer, unit, settings, tmp_path):
     upload = f"Tên chủ thể,Xã/phường\nHTX {SECRET} 2,Na Rì\n".encode()
     stored_import = importer.StoredImport.create(user, upload, f"{SECRET}.csv", importer.parse_file(upload))
     importer.run_validation(stored_import, user)
+    evaluation = _evaluation_secrets(area)
     return {
+        **evaluation,
         "import": stored_import,
         "change_request": change_request,
         "user": user,
@@ -245,6 +325,33 @@ def secrets(nari_officer, unit, settings, tmp_path):
         "producer": producer,
         "product": product,
         "listing": listing,
+    }
+
+
+def _evaluation_secrets(area):
+    """A Thái Nguyên council with an open session scoring two Na Rì products: one closed (with its
+    result), one still being scored (a member's draft scorecard)."""
+    from tests.conftest import THAI_NGUYEN
+    from tests.evaluation.helpers import chair, make_council, make_product, make_session, score_to, scorers
+
+    office = make_user("tn.office", "province_admin", THAI_NGUYEN)
+    council = make_council(office, members=1, secretary=False, name=f"Hội đồng {SECRET}")
+    advisor = evaluation.add_advisor(office, council, {"full_name": f"Tư vấn {SECRET}"})
+    products = [make_product(office, name=f"Sản phẩm {SECRET} {i}", commune=area.path) for i in (1, 2)]
+    session, (entry, closed) = make_session(office, council, products)
+    users = scorers(council)
+    for user in users:
+        score_to(user, closed, 70)
+    result = evaluation.close_product(chair(council), closed).result
+    card = score_to(users[1], entry, 60, submit=False)
+    return {
+        "council": council,
+        "session": session,
+        "entry": entry,
+        "card": card,
+        "member": card.member,
+        "advisor": advisor,
+        "result": result,
     }
 
 
@@ -303,6 +410,16 @@ def test_out_of_scope_user_is_refused_or_sees_nothing(client, chodon_officer, se
     secrets["producer"].refresh_from_db()
     assert secrets["producer"].status == "active" and SECRET in secrets["producer"].name
     assert secrets["change_request"].__class__.objects.get(pk=secrets["change_request"].pk).state == "pending"
+    secrets["card"].refresh_from_db()
+    assert secrets["card"].state == "draft" and secrets["card"].total == 60
+    secrets["entry"].refresh_from_db()
+    secrets["result"].refresh_from_db()
+    assert secrets["entry"].state == "scoring" and secrets["result"].state == "proposed"
+    assert secrets["session"].__class__.objects.get(pk=secrets["session"].pk).state == "open"
+    assert (
+        secrets["council"].members.count() == 2
+        and secrets["advisor"].__class__.objects.get(pk=secrets["advisor"].pk).is_active
+    )
     secrets["user"].refresh_from_db()
     assert secrets["user"].is_active
     assert secrets["user"].role_assignments.count() == 1
@@ -311,7 +428,15 @@ def test_out_of_scope_user_is_refused_or_sees_nothing(client, chodon_officer, se
 
 def test_out_of_scope_exports_leak_nothing(client, chodon_officer, secrets):
     client.force_login(chodon_officer)
-    for url in ("/accounts/users/", "/audit/", "/registry/producers/", "/registry/products/"):
+    for url in (
+        "/accounts/users/",
+        "/audit/",
+        "/registry/producers/",
+        "/registry/products/",
+        "/evaluation/councils/",
+        "/evaluation/sessions/",
+        "/evaluation/results/",
+    ):
         for fmt in ("csv", "xlsx"):
             response = client.get(url, {"export": fmt})
             assert response.status_code in (200, 403)

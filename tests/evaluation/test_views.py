@@ -53,7 +53,7 @@ def test_a_member_scores_answer_by_answer_with_htmx(client, setup):
     )
     assert saved.status_code == 200
     body = saved.content.decode()
-    assert 'hx-swap-oob="true"' in body and 'data-testid="running-total">' + f"{option[2]:g}" in body
+    assert 'hx-swap-oob="true"' in body and 'data-testid="running-total">' + str(int(option[2])) in body
     card.refresh_from_db()
     assert card.total == option[2] and card.answered == 1
     assert card.answers.get(criterion_id=node.id).comment == "Có hồ sơ minh chứng"

@@ -3,7 +3,6 @@
 The same services as the screens: a member's scores are theirs alone until the chair closes the
 product; a closed product's scorecards are readable by everyone who can see the product."""
 
-from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
