@@ -65,12 +65,17 @@ test-pg: setup
 	@pg_isready -q -h 127.0.0.1 -p 5432 || (echo "PostgreSQL is not running on 127.0.0.1:5432" && exit 1)
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest -q $(PYTEST_ARGS)
 
-## Debian's Chromium for the end-to-end tests (Playwright drives it; no browser download).
+## Debian's Chromium for the end-to-end tests (Playwright drives it; no browser download), and
+## pango with DejaVu fonts for WeasyPrint's PDFs (Vietnamese glyphs).
 e2e-deps:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "Installing Debian's chromium for the end-to-end tests"; \
+	@PKGS=""; \
+	command -v chromium >/dev/null 2>&1 || PKGS=" chromium fonts-dejavu-core"; \
+	{ ldconfig -p | grep -q libpangoft2 && test -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf; } || \
+	  PKGS="$$PKGS libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core"; \
+	[ -z "$$PKGS" ] || { \
+	  echo "Installing Debian's$$PKGS for the end-to-end tests and PDFs"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$PKGS >/dev/null; }
 
 format: setup
 	$(BIN)/ruff format src tests

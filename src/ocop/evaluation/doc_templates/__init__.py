@@ -1,0 +1,1 @@
+"""The Word templates of the evaluation documents (see build_templates.py)."""
