@@ -259,3 +259,6 @@ OCOP_PRODUCT_CODE_PATTERN = os.environ.get(
 OCOP_MAX_PHOTO_MB = int(os.environ.get("OCOP_MAX_PHOTO_MB", "8"))
 OCOP_PAGE_SIZE = int(os.environ.get("OCOP_PAGE_SIZE", "50"))
 OCOP_EXPORT_MAX_ROWS = int(os.environ.get("OCOP_EXPORT_MAX_ROWS", "100000"))
+# Word templates a province replaces (e.g. the council's minutes, bien-ban-hoi-dong.docx): a file
+# with the same name in this directory is used instead of the shipped one (docs/document-templates.md).
+OCOP_DOCUMENT_TEMPLATES_DIR = os.environ.get("OCOP_DOCUMENT_TEMPLATES_DIR", "")

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ocop.core.scope import Scope, ScopedModelMixin, ScopedQuerySet
 
@@ -40,8 +41,8 @@ class AuditEvent(ScopedModelMixin, models.Model):
         PASSWORD = "password", _("Password changed")
         IMPORT = "import", _("Imported")
         EXPORT = "export", _("Exported")
-        OPEN = "open", _("Opened")
-        CLOSE = "close", _("Closed")
+        OPEN = "open", pgettext_lazy("audit action", "Opened")
+        CLOSE = "close", pgettext_lazy("audit action", "Closed")
         SCORE = "score", _("Scored")
         SUBMIT = "submit", _("Submitted")
         REOPEN = "reopen", _("Reopened")

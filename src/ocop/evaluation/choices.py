@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CouncilLevel(models.TextChoices):
@@ -40,7 +41,7 @@ class SessionMode(models.TextChoices):
 class SessionState(models.TextChoices):
     PLANNED = "planned", _("Planned")
     OPEN = "open", _("Scoring open")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("session", "Closed")
 
 
 class EvaluationKind(models.TextChoices):
@@ -52,7 +53,7 @@ class EvaluationKind(models.TextChoices):
 class EntryState(models.TextChoices):
     SCORING = "scoring", _("Being scored")
     REFERRED = "referred", _("Opinions diverge: to be discussed in a meeting")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("evaluation", "Closed")
     DISQUALIFIED = "disqualified", _("Rejected without scoring")
     WITHDRAWN = "withdrawn", _("Withdrawn")
 

@@ -320,13 +320,16 @@ class SessionDocumentView(LoginRequiredMixin, View):
         from . import documents
 
         session = _session(request, pk)
+        if session.state != SessionState.CLOSED and not services.may_manage_session(request.user, session):
+            # Results are not disclosed before the session ends, except to those who run it.
+            raise PermissionDenied(_("The documents are available to members when the session is closed."))
         if fmt == "docx":
             content = documents.minutes_docx(session)
-            ctype = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            ctype = documents.DOCX_MIME
             name = f"bien-ban-phien-danh-gia-{session.pk}.docx"
         elif fmt == "xlsx":
             content = documents.results_xlsx(session)
-            ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            ctype = documents.XLSX_MIME
             name = f"ket-qua-danh-gia-{session.pk}.xlsx"
         else:
             raise Http404
@@ -655,7 +658,7 @@ class ScorecardPdfView(LoginRequiredMixin, View):
         content = documents.scorecard_pdf(card)
         name = f"phieu-danh-gia-{card.pk}.pdf"
         _audit_download(request, card, name)
-        response = HttpResponse(content, content_type="application/pdf")
+        response = HttpResponse(content, content_type=documents.PDF_MIME)
         response["Content-Disposition"] = f'inline; filename="{name}"'
         return response
 
