@@ -18,6 +18,7 @@ from decimal import Decimal
 from django.db import connection
 
 from ocop.evaluation import services
+from ocop.evaluation.demo import answers_for_total
 from ocop.evaluation.models import Council, ScoreSheet, SessionProduct
 from ocop.evaluation.scoring import Node, SheetTree
 from ocop.geo.models import AdminUnit
@@ -200,27 +201,9 @@ def enter(user, entry: SessionProduct, answers: Mapping[int, int | None], *, sub
 
 
 def answers_reaching(tree: SheetTree, target, fixed: Mapping[int, int] | None = None) -> dict[int, int]:
-    """Answers totalling exactly `target`: the `fixed` options ({criterion id: option id}) kept, the
-    other criteria raised greedily from their worst option."""
-    fixed = dict(fixed or {})
-    option = {o[0]: o for n in tree.scorable for o in n.options}
-    chosen = {
-        n.id: option[fixed[n.id]] if n.id in fixed else min(n.options, key=lambda o: o[2])
-        for n in tree.scorable
-    }
-    remaining = Decimal(target) - sum(o[2] for o in chosen.values())
-    for n in tree.scorable:
-        if n.id in fixed:
-            continue
-        for candidate in sorted(n.options, key=lambda o: o[2], reverse=True):
-            gain = candidate[2] - chosen[n.id][2]
-            if 0 < gain <= remaining:
-                remaining -= gain
-                chosen[n.id] = candidate
-                break
-    if remaining != 0:
-        raise ValueError(f"cannot reach {target}")
-    return {criterion_id: o[0] for criterion_id, o in chosen.items()}
+    """Answers totalling exactly `target`, meeting the minimum criteria of its star band, with the
+    `fixed` options ({criterion id: option id}) kept."""
+    return answers_for_total(tree, int(target), fixed=dict(fixed or {}))
 
 
 # --- threads -------------------------------------------------------------------------------------

@@ -668,13 +668,6 @@ def test_importing_a_sheet_keeps_its_star_minimums():
     assert SheetTree.load(new).star_minimums == new.star_minimums
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="The shipped 26/2026 sheets carry no star_minimums: the per-star minimum options that "
-    "Phụ lục II marks with ***/****/***** were dropped from the data (the asterisks are stripped from "
-    "the labels), so the engine awards the band alone — here 4★ to a product that misses the 4★ "
-    "minimum on 1.5.",
-)
 def test_the_decision_s_star_minimums_apply_to_the_shipped_sheet():
     sheet = sheet_of(1)
     tree = SheetTree.load(sheet)

@@ -297,14 +297,6 @@ def queued_behind_the_audit_chain(first, second) -> tuple[tuple, tuple]:
 
 @postgres_only
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.xfail(
-    strict=True,
-    reason="Deadlock on PostgreSQL: scorecard_for() and add_product() insert a row referencing the product "
-    "(the session) without locking it first; its deferred foreign-key check takes a KEY SHARE lock on the "
-    "product (session) at COMMIT, after audit.record() has locked the chain head, while a save_answer() "
-    "holds the product and its session FOR UPDATE and waits for the chain head. One side gets "
-    "'deadlock detected' and its write is lost.",
-)
 def test_opening_a_scorecard_or_adding_a_product_while_a_member_saves_never_deadlocks(office):
     council = build_council(office, 2)
     product = make_product(office, "Cá chép Koi Hồ Núi Cốc", set_code=ORNAMENTAL_FISH)
@@ -382,11 +374,6 @@ def test_every_score_change_is_audited_once_and_an_unchanged_save_writes_nothing
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(
-    strict=True,
-    reason="The audit of a score change is keyed by the criterion's code alone; the 1048 sheet numbers "
-    "criteria afresh in each part, so changes to A 1.1, B 1.1 and C 1.1 are recorded alike as '1.1'.",
-)
 def test_an_audited_change_names_its_criterion_unambiguously(province_admin):
     sheet = ScoreSheet.objects.get(rule_version__code="1048-2019")
     council = build_council(province_admin, 2)

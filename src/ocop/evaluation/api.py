@@ -3,7 +3,6 @@
 The same services as the screens: a member's scores are theirs alone until the chair closes the
 product; a closed product's scorecards are readable by everyone who can see the product."""
 
-
 import datetime as dt
 from decimal import Decimal
 
@@ -185,7 +184,7 @@ def _card_out(card: Scorecard) -> dict:
         "total": card.total,
         "part_totals": card.part_totals,
         "answered": card.answered,
-        "open_criteria": [tree.by_id[i].code for i in tally.open],
+        "open_criteria": [tree.keys[i] for i in tally.open],
         "submitted_at": card.submitted_at,
         "answers": answers,
     }

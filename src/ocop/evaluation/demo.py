@@ -10,7 +10,8 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from .scoring import SheetTree
+from .loader import BANDS
+from .scoring import SheetTree, stars_for
 
 COUNCIL_NAME = "Hội đồng đánh giá, phân hạng sản phẩm OCOP tỉnh Thái Nguyên (minh họa)"
 HOME = "2025/19/"
@@ -28,14 +29,35 @@ ROUND_2 = dt.date(2026, 11, 30)
 ROUND_1_TOTALS = [(76, 74, 79, 73), (63, 58, 61, 60), (44, 47, 41, 45)]
 
 
-def answers_for_total(tree: SheetTree, target: int) -> dict[int, int]:
-    """Answers {criterion id: option id} reaching exactly `target` points: every criterion starts
-    at its lowest option and criteria are raised in sheet order until the target is met."""
-    chosen = {n.id: min(n.options, key=lambda o: o[2]) for n in tree.scorable}
+def answers_for_total(
+    tree: SheetTree, target: int, stars: int | None = None, fixed: dict[int, int] | None = None
+) -> dict[int, int]:
+    """Answers {criterion id: option id} reaching exactly `target` points and meeting the sheet's
+    minimum criteria of every star up to `stars` (by default the band of `target` under 26/2026):
+    the `fixed` options ({criterion id: option id}) are kept; every other criterion starts at its
+    lowest option (raised to a minimum where one applies), then they are raised in sheet order
+    until the target is met."""
+    if stars is None:
+        stars = stars_for(BANDS, Decimal(target))
+    fixed = dict(fixed or {})
+    options = {o[0]: o for n in tree.scorable for o in n.options}
+    chosen = {
+        n.id: options[fixed[n.id]] if n.id in fixed else min(n.options, key=lambda o: o[2])
+        for n in tree.scorable
+    }
+    for minimum in tree.star_minimums:
+        node = tree.by_code.get(str(minimum["criterion"]))
+        if int(minimum["stars"]) > stars or node is None or not node.is_scorable or node.id in fixed:
+            continue
+        needed = Decimal(str(minimum["min_points"]))
+        if chosen[node.id][2] < needed:
+            chosen[node.id] = min((o for o in node.options if o[2] >= needed), key=lambda o: o[2])
     remaining = Decimal(target) - sum(o[2] for o in chosen.values())
     if remaining < 0:
-        raise ValueError(f"{target} is below the sheet's lowest total")
+        raise ValueError(f"{target} is below the lowest total meeting the minimums of {stars} stars")
     for node in tree.scorable:
+        if node.id in fixed:
+            continue
         for option in sorted(node.options, key=lambda o: o[2], reverse=True):
             gain = option[2] - chosen[node.id][2]
             if 0 < gain <= remaining:

@@ -155,7 +155,15 @@ def load_criteria() -> dict[str, int]:
     sets = {c.code: c for c in ProductCategory.objects.filter(scheme__code="26-2026", level=3)}
     with open(DATA / "26-2026-bo-tieu-chi.json", encoding="utf-8") as fh:
         sheets = json.load(fh)
+    # The options the decision marks ***/****/***** (minimum per star), extracted from its text by
+    # scripts/extract_star_minimums.py; the transcription of the sheets dropped the marks.
+    with open(DATA / "26-2026-star-minimums.json", encoding="utf-8") as fh:
+        minimums = json.load(fh)
     for number, data in enumerate(sheets, start=1):
+        data["star_minimums"] = [
+            {"stars": m["stars"], "criterion": m["criterion"], "min_points": m["min_points"]}
+            for m in minimums.get(data["code"], [])
+        ]
         product_set = sets.get(str(number))
         import_sheet(
             rules["26-2026"],

@@ -44,7 +44,13 @@ class SheetTree:
 
     def __post_init__(self):
         self.by_id = {n.id: n for n in self.nodes}
-        self.by_code = {n.code: n for n in self.nodes}
+        # A criterion's key is its code, or "part code" where the sheet numbers each part afresh
+        # (the 1048 sheet has an A 1.1, a B 1.1 and a C 1.1): audit entries and minimums use it.
+        counts: dict[str, int] = {}
+        for n in self.nodes:
+            counts[n.code] = counts.get(n.code, 0) + 1
+        self.keys = {n.id: n.code if counts[n.code] == 1 else f"{n.part} {n.code}" for n in self.nodes}
+        self.by_code = {self.keys[n.id]: n for n in self.nodes}
         self.scorable = [n for n in self.nodes if n.is_scorable]
         self.option_points = {o[0]: (n.id, o[2]) for n in self.scorable for o in n.options}
         self.children: dict[int | None, list[Node]] = {}
@@ -130,9 +136,9 @@ def tally(tree: SheetTree, answers: Mapping[int, int | None]) -> Tally:
 
 
 def criterion_points(tree: SheetTree, answers: Mapping[int, int | None]) -> dict[str, Decimal]:
-    """Points per criterion code (groups included) for one member's answers."""
+    """Points per criterion key (groups included) for one member's answers."""
     chosen = {cid: tree.option_points[oid][1] for cid, oid in answers.items() if oid is not None}
-    return {n.code: tree.node_points(n, chosen) for n in tree.nodes}
+    return {tree.keys[n.id]: tree.node_points(n, chosen) for n in tree.nodes}
 
 
 @dataclass(frozen=True)

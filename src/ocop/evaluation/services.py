@@ -453,7 +453,7 @@ def withdraw_product(actor, entry: SessionProduct, reason: str) -> SessionProduc
     if not reason:
         raise ValidationError({"reason": [_("Give the reason.")]})
     with transaction.atomic():
-        entry = SessionProduct.objects.select_for_update().get(pk=entry.pk)
+        entry = _lock_entry(entry)
         if not entry.is_open:
             raise ValidationError(_("This product is no longer being evaluated."))
         entry.state = EntryState.WITHDRAWN
@@ -574,7 +574,7 @@ def declare_conflict(actor, entry: SessionProduct, reason: str, member: CouncilM
     if not reason:
         raise ValidationError({"reason": [_("Give the reason.")]})
     with transaction.atomic():
-        entry = SessionProduct.objects.select_for_update().get(pk=entry.pk)
+        entry = _lock_entry(entry)
         if not entry.is_open:
             raise ValidationError(_("This product is no longer being evaluated."))
         card = Scorecard.objects.filter(entry=entry, member=member).first()
@@ -668,10 +668,20 @@ def scorecard_for(actor, entry: SessionProduct) -> Scorecard:
     return card
 
 
+def _locked(model, pk, *related: str):
+    """The row locked for this transaction: FOR NO KEY UPDATE (on PostgreSQL) of the row itself
+    only. That serialises the writers of the row but not the foreign-key checks of new rows that
+    point at it (a scorecard, an answer, a result), which PostgreSQL makes at commit — after the
+    audit chain head is locked — and which a plain FOR UPDATE would turn into deadlocks."""
+    return model.objects.select_for_update(no_key=True, of=("self",)).select_related(*related).get(pk=pk)
+
+
+def _lock_entry(entry: SessionProduct) -> SessionProduct:
+    return _locked(SessionProduct, entry.pk, "session")
+
+
 def _lock(card: Scorecard) -> tuple[SessionProduct, Scorecard]:
-    entry = SessionProduct.objects.select_for_update().select_related("session").get(pk=card.entry_id)
-    card = Scorecard.objects.select_for_update().get(pk=card.pk)
-    return entry, card
+    return _locked(SessionProduct, card.entry_id, "session"), _locked(Scorecard, card.pk)
 
 
 def _retally(card: Scorecard, tree: scoring.SheetTree) -> scoring.Tally:
@@ -742,12 +752,13 @@ def save_answer(
             return str(tree.option_points[option][1]) if option else None
 
         changes = {}
+        key = tree.keys[node.id]
         if old[0] != new[0]:
-            changes[node.code] = [points(old[0]), points(new[0])]
+            changes[key] = [points(old[0]), points(new[0])]
         if old[1] != new[1]:
-            changes[f"{node.code} comment"] = [old[1], new[1]]
+            changes[f"{key} comment"] = [old[1], new[1]]
         if old[2] != new[2]:
-            changes[f"{node.code} evidence"] = [old[2], new[2]]
+            changes[f"{key} evidence"] = [old[2], new[2]]
         audit.record(
             actor=actor,
             action="score",
@@ -769,7 +780,7 @@ def submit_scorecard(actor, card: Scorecard, comment: str | None = None) -> Scor
             raise ValidationError(_("The scorecard is already submitted."))
         result = _retally(card, tree)
         if not result.complete:
-            codes = ", ".join(tree.by_id[i].code for i in result.open)
+            codes = ", ".join(tree.keys[i] for i in result.open)
             raise ValidationError(
                 _("Choose an option for every criterion before submitting. Still open: %(codes)s.")
                 % {"codes": codes}
@@ -846,7 +857,7 @@ def close_product(actor, entry: SessionProduct) -> CloseOutcome:
     council = session.council
     rule = session.rule_version
     with transaction.atomic():
-        entry = SessionProduct.objects.select_for_update().get(pk=entry.pk)
+        entry = _lock_entry(entry)
         _require_scoring_open(entry)
         expected = expected_scorers(entry)
         members = scoring_members(session)
@@ -998,7 +1009,7 @@ def disqualify_product(actor, entry: SessionProduct, ground: str, reason: str = 
     if not ground:
         raise ValidationError({"ground": [_("Choose the ground for rejection.")]})
     with transaction.atomic():
-        entry = SessionProduct.objects.select_for_update().get(pk=entry.pk)
+        entry = _lock_entry(entry)
         _require_scoring_open(entry)
         entry.state = EntryState.DISQUALIFIED
         entry.disqualifier = ground
@@ -1057,7 +1068,7 @@ def decide_result(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        result = EvaluationResult.objects.select_for_update().get(pk=result.pk)
+        result = _locked(EvaluationResult, result.pk)
         if result.state != ResultState.PROPOSED:
             raise ValidationError(_("This result has already been decided."))
         before = audit.snapshot(result)

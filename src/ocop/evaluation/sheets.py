@@ -638,8 +638,10 @@ def same_content(sheet: ScoreSheet, digest: str) -> bool:
 
 
 def _store(rule, normal, check, digest, name, product_set, actor, note) -> ScoreSheet:
+    # FOR NO KEY UPDATE: serialises publishers without blocking the foreign-key checks of new
+    # scorecards on this sheet (see services._locked).
     latest = (
-        ScoreSheet.objects.select_for_update()
+        ScoreSheet.objects.select_for_update(no_key=True)
         .filter(rule_version=rule, code=normal["code"])
         .order_by("-version")
         .first()

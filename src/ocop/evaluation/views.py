@@ -5,6 +5,8 @@ writes call the services, which check the council roles (chair, secretary) thems
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -488,6 +490,7 @@ class EntryActionView(LoginRequiredMixin, View):
 def _card_context(card: Scorecard, tree: scoring.SheetTree, editable: bool) -> dict:
     answers = {a.criterion_id: a for a in card.answers.all()}
     result = scoring.tally(tree, {cid: a.option_id for cid, a in answers.items()})
+    marks = _minimum_marks(tree)
     parts = []
     for code, maximum in tree.parts.items():
         nodes = [n for n in tree.nodes if n.part == code]
@@ -502,6 +505,7 @@ def _card_context(card: Scorecard, tree: scoring.SheetTree, editable: bool) -> d
                         "node": n,
                         "depth": _depth(tree, n),
                         "answer": answers.get(n.id),
+                        "marks": marks.get(n.id, {}),
                     }
                     for n in nodes
                 ],
@@ -512,10 +516,24 @@ def _card_context(card: Scorecard, tree: scoring.SheetTree, editable: bool) -> d
         "tree": tree,
         "parts": parts,
         "tally": result,
-        "open_codes": [tree.by_id[i].code for i in result.open],
+        "open_codes": [(i, tree.keys[i]) for i in result.open],
         "editable": editable,
         "total_max": sum(tree.parts.values()),
     }
+
+
+def _minimum_marks(tree: scoring.SheetTree) -> dict[int, dict[int, list[int]]]:
+    """{criterion id: {option id: [stars]}}: the option each star needs at least (***, ****, *****)."""
+    marks: dict[int, dict[int, list[int]]] = {}
+    for minimum in tree.star_minimums:
+        node = tree.by_code.get(str(minimum["criterion"]))
+        if node is None or not node.is_scorable:
+            continue
+        needed = Decimal(str(minimum["min_points"]))
+        option = next((o for o in node.options if o[2] == needed), None)
+        if option is not None:
+            marks.setdefault(node.id, {}).setdefault(option[0], []).append(int(minimum["stars"]))
+    return marks
 
 
 def _depth(tree, node) -> int:
@@ -609,7 +627,7 @@ class AnswerView(LoginRequiredMixin, View):
             "card": card,
             "tally": result,
             "tree": tree,
-            "open_codes": [tree.by_id[i].code for i in result.open],
+            "open_codes": [(i, tree.keys[i]) for i in result.open],
             "total_max": sum(tree.parts.values()),
             "criterion_id": data["criterion"],
             "editable": True,
