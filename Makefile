@@ -10,10 +10,10 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/ocop
 PO_FILES := $(wildcard src/ocop/locale/*/LC_MESSAGES/*.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: run serve setup migrate data test test-sqlite test-pg lint check e2e-deps format lock messages makemessages clean
+.PHONY: run serve setup migrate data test test-sqlite test-pg lint check pdf-deps e2e-deps format lock messages makemessages clean
 
 ## Install, migrate, load reference and demo data, then serve on http://$(HOST):$(PORT) with a worker.
-run: setup migrate data
+run: setup pdf-deps migrate data
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C stops the server and the worker)"
 	@$(OCOP) worker > var/worker.log 2>&1 & WORKER=$$!; \
 	trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
@@ -49,8 +49,8 @@ data: migrate
 test: setup e2e-deps lint check test-sqlite test-pg
 
 lint: setup
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests scripts
+	$(BIN)/ruff format --check src tests scripts
 
 check: setup
 	OCOP_VAR_DIR=$$(mktemp -d) $(OCOP) check --fail-level WARNING
@@ -65,21 +65,24 @@ test-pg: setup
 	@pg_isready -q -h 127.0.0.1 -p 5432 || (echo "PostgreSQL is not running on 127.0.0.1:5432" && exit 1)
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest -q $(PYTEST_ARGS)
 
-## Debian's Chromium for the end-to-end tests (Playwright drives it; no browser download), and
-## pango with DejaVu fonts for WeasyPrint's PDFs (Vietnamese glyphs).
-e2e-deps:
-	@PKGS=""; \
-	command -v chromium >/dev/null 2>&1 || PKGS=" chromium fonts-dejavu-core"; \
-	{ ldconfig -p | grep -q libpangoft2 && test -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf; } || \
-	  PKGS="$$PKGS libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core"; \
-	[ -z "$$PKGS" ] || { \
-	  echo "Installing Debian's$$PKGS for the end-to-end tests and PDFs"; \
+## Debian's Pango with DejaVu fonts for WeasyPrint's PDFs (Vietnamese glyphs), and Chromium for
+## the end-to-end tests (Playwright drives it; no browser download).
+pdf-deps:
+	@{ ldconfig -p | grep -q libpangoft2 && test -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf; } || { \
+	  echo "Installing Debian's Pango and DejaVu fonts (PDF documents with Vietnamese text)"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$PKGS >/dev/null; }
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	    $$SUDO apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null; }
+
+e2e-deps: pdf-deps
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the end-to-end tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
 format: setup
-	$(BIN)/ruff format src tests
-	$(BIN)/ruff check --fix src tests
+	$(BIN)/ruff format src tests scripts
+	$(BIN)/ruff check --fix src tests scripts
 
 ## Regenerate the lock file from requirements/*.in (needs pip-tools).
 lock:
