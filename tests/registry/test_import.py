@@ -368,7 +368,8 @@ def _with_cached_value(data: bytes, cell: str, value: str) -> bytes:
             content = source.read(item.filename)
             if item.filename == "xl/worksheets/sheet1.xml":
                 content = re.sub(
-                    rf'<c r="{cell}"([^>]*)><f>(.*?)</f><v\s*/>'.encode(),
+                    # openpyxl writes an empty value as <v/> or, with lxml installed, <v></v>
+                    rf'<c r="{cell}"([^>]*)><f>(.*?)</f>(?:<v\s*/>|<v></v>)'.encode(),
                     lambda m: (
                         f'<c r="{cell}"{m.group(1).decode()} t="str"><f>{m.group(2).decode()}</f>'
                         f"<v>{value}</v>".encode()
