@@ -14,34 +14,26 @@ and headers, whatever the language of the page that produced it:
 Reading a file gives the JSON tree of `sheets.export_sheet` (or the problems found, each named by
 sheet, row and column); the tree then goes through `sheets.check_sheet` and `sheets.import_sheet`
 like any other. `prepare` and `publish` are the two steps of the import screens; the uploaded file
-waits between them in `StoredUpload`, outside the served media.
+waits between them in `StoredSheet` (core.uploads), outside the served media.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import hashlib
-import hmac
 import io
 import json
-import os
-import re
-import time
 import unicodedata
-import uuid
 import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ocop.core.text import fold
+from ocop.core.uploads import StoredUpload
 
 from . import sheets
 from .models import RuleVersion, ScoreSheet
@@ -1082,92 +1074,19 @@ def publish(prepared: Prepared, actor, *, note: str = "", allow_discrepancy: boo
 # --- Stored uploads ----------------------------------------------------------------------------------------
 
 
-def upload_dir() -> Path:
-    """Private (never under MEDIA_ROOT), beside the registry's imports."""
-    from ocop.registry.importer import import_dir
+class StoredSheet(StoredUpload):
+    """An uploaded sheet file and its state (ready → published), kept beside the registry's
+    imports; the publish step reads the stored file again."""
 
-    return import_dir() / "criteria"
-
-
-class StoredUpload:
-    """An uploaded sheet file and its state, owned by one user, kept for at most a day. Files are
-    named by an HMAC of the token; the publish step reads the stored file again."""
-
-    MAX_AGE_SECONDS = 24 * 3600
-
-    def __init__(self, token: str, state: dict[str, Any]):
-        self.token = token
-        self.state = state
-
-    @staticmethod
-    def _stem(token: str) -> str:
-        return hmac.new(
-            settings.SECRET_KEY.encode(), f"criteria:{token}".encode(), hashlib.sha256
-        ).hexdigest()[:40]
-
-    @property
-    def data_path(self) -> Path:
-        return upload_dir() / f"{self._stem(self.token)}.upload"
-
-    @property
-    def state_path(self) -> Path:
-        return upload_dir() / f"{self._stem(self.token)}.json"
+    namespace = "criteria:"
+    subdirectory = "criteria"
 
     @classmethod
-    def create(cls, owner, content: bytes, filename: str, rule: RuleVersion, fmt: str) -> StoredUpload:
-        cls.sweep()
-        upload_dir().mkdir(parents=True, exist_ok=True)
-        stored = cls(
-            uuid.uuid4().hex,
-            {
-                "owner": owner.pk,
-                "rule": rule.code,
-                "filename": os.path.basename(filename or "")[:200],
-                "format": fmt,
-                "created": timezone.now().isoformat(),
-                "state": "ready",
-                "sheet_id": None,
-            },
-        )
-        stored.data_path.write_bytes(content)
-        stored.save()
-        return stored
-
-    @classmethod
-    def load(cls, token: str, owner) -> StoredUpload | None:
-        if not re.fullmatch(r"[0-9a-f]{32}", token or ""):
-            return None
-        stored = cls(token, {})
-        try:
-            stored.state = json.loads(stored.state_path.read_text("utf-8"))
-        except (OSError, ValueError):
-            return None
-        if stored.state.get("owner") != getattr(owner, "pk", None):
-            return None
-        return stored
-
-    def save(self) -> None:
-        tmp = self.state_path.with_suffix(f".{uuid.uuid4().hex[:8]}.tmp")
-        tmp.write_text(json.dumps(self.state, ensure_ascii=False), "utf-8")
-        os.replace(tmp, self.state_path)
-
-    def update(self, **changes) -> None:
-        self.state.update(changes)
-        self.save()
+    def create(cls, owner, content: bytes, filename: str, rule: RuleVersion, fmt: str) -> StoredSheet:
+        return cls.store(owner, content, filename, rule=rule.code, format=fmt, state="ready", sheet_id=None)
 
     def read(self) -> bytes | None:
         try:
-            return self.data_path.read_bytes()
+            return self.read_data()
         except OSError:
             return None
-
-    @classmethod
-    def sweep(cls) -> None:
-        folder = upload_dir()
-        if not folder.is_dir():
-            return
-        limit = time.time() - cls.MAX_AGE_SECONDS
-        for path in folder.iterdir():
-            with contextlib.suppress(OSError):
-                if path.is_file() and path.stat().st_mtime < limit:
-                    path.unlink()

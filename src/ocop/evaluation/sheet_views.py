@@ -4,7 +4,7 @@ problems, discrepancies, differences from the current version) → publish as a 
 
 Reading is open to every signed-in user (`evaluation.view_scoresheet` is always granted);
 importing and publishing need `evaluation.publish_scoresheet`. The uploaded file waits on the
-server (`sheet_io.StoredUpload`, outside the served media); the publish step reads and checks that
+server (`sheet_io.StoredSheet`, outside the served media); the publish step reads and checks that
 stored file again and trusts nothing posted back from the preview but the note.
 """
 
@@ -328,7 +328,7 @@ class SheetImportView(PublishMixin, View):
                     for problem in parsed.problems:
                         form.add_error("file", ValidationError(str(problem), code=problem.code))
                 else:
-                    stored = sheet_io.StoredUpload.create(
+                    stored = sheet_io.StoredSheet.create(
                         request.user, content, upload.name, rule, parsed.format
                     )
                     return redirect("evaluation:sheet_import_preview", token=stored.token)
@@ -337,8 +337,8 @@ class SheetImportView(PublishMixin, View):
 
 class _StoredMixin(PublishMixin):
     @staticmethod
-    def stored_or_404(request, token) -> tuple[sheet_io.StoredUpload, RuleVersion]:
-        stored = sheet_io.StoredUpload.load(str(token), request.user)
+    def stored_or_404(request, token) -> tuple[sheet_io.StoredSheet, RuleVersion]:
+        stored = sheet_io.StoredSheet.load(str(token), request.user)
         if stored is None:
             raise Http404
         rule = (

@@ -45,15 +45,10 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as dt
-import hashlib
-import hmac
 import io
-import json
 import os
 import re
-import time
 import unicodedata
-import uuid
 import zipfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -61,7 +56,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -69,6 +63,7 @@ from django.utils.translation import gettext as _
 
 from ocop.accounts.selectors import user_scope
 from ocop.core.text import fold, fold_words
+from ocop.core.uploads import StoredUpload
 
 from . import services
 from .choices import CategoryLevel, ProducerKind
@@ -2414,40 +2409,12 @@ def build_template() -> bytes:
 
 
 def import_dir() -> Path:
-    """Where uploads wait between preview and confirmation: private (not under MEDIA_ROOT, which the web
-    server publishes), shared by the web and worker processes."""
-    configured = getattr(settings, "OCOP_IMPORT_DIR", None)
-    return Path(configured) if configured else Path(settings.VAR_DIR) / "imports"
+    """Where uploads wait between preview and confirmation (see core.uploads)."""
+    return StoredImport.directory()
 
 
-class StoredImport:
-    """An uploaded file and its state, owned by one user, kept for at most a day.
-
-    Files are named by an HMAC of the token (the token in the URL is not the file name) and the state is
-    a JSON file written atomically. States: validating → ready → writing → done, or failed.
-    """
-
-    MAX_AGE_SECONDS = 24 * 3600
-
-    def __init__(self, token: str, state: dict[str, Any]):
-        self.token = token
-        self.state = state
-
-    @staticmethod
-    def _stem(token: str) -> str:
-        return hmac.new(settings.SECRET_KEY.encode(), token.encode(), hashlib.sha256).hexdigest()[:40]
-
-    @property
-    def base(self) -> Path:
-        return import_dir() / self._stem(self.token)
-
-    @property
-    def data_path(self) -> Path:
-        return self.base.with_suffix(".upload")
-
-    @property
-    def state_path(self) -> Path:
-        return self.base.with_suffix(".json")
+class StoredImport(StoredUpload):
+    """An uploaded list and its state. States: validating → ready → writing → done, or failed."""
 
     @property
     def lock_path(self) -> Path:
@@ -2455,55 +2422,18 @@ class StoredImport:
 
     @classmethod
     def create(cls, owner, data: bytes, filename: str, parsed: ParsedFile) -> StoredImport:
-        cls.sweep()
-        import_dir().mkdir(parents=True, exist_ok=True)
-        stored = cls(
-            uuid.uuid4().hex,
-            {
-                "owner": owner.pk,
-                "filename": os.path.basename(filename or "")[:200],
-                "format": parsed.fmt,
-                "rows": parsed.row_count,
-                "created": timezone.now().isoformat(),
-                "state": "validating",
-                "progress_id": "",
-                "preview": None,
-                "outcome": None,
-                "error": "",
-            },
+        return cls.store(
+            owner,
+            data,
+            filename,
+            format=parsed.fmt,
+            rows=parsed.row_count,
+            state="validating",
+            progress_id="",
+            preview=None,
+            outcome=None,
+            error="",
         )
-        stored.data_path.write_bytes(data)
-        stored.save()
-        return stored
-
-    @classmethod
-    def load(cls, token: str, owner) -> StoredImport | None:
-        """The stored import if it exists and belongs to `owner`, else None."""
-        if not re.fullmatch(r"[0-9a-f]{32}", token or ""):
-            return None
-        stored = cls(token, {})
-        try:
-            stored.state = json.loads(stored.state_path.read_text("utf-8"))
-        except (OSError, ValueError):
-            return None
-        if stored.state.get("owner") != getattr(owner, "pk", None):
-            return None
-        return stored
-
-    def save(self) -> None:
-        tmp = self.state_path.with_suffix(f".{uuid.uuid4().hex[:8]}.tmp")
-        tmp.write_text(json.dumps(self.state, ensure_ascii=False, default=str), "utf-8")
-        os.replace(tmp, self.state_path)
-
-    def update(self, **changes) -> None:
-        """Change some keys, on top of what another process (the worker) may have written meanwhile."""
-        with contextlib.suppress(OSError, ValueError):
-            self.state = json.loads(self.state_path.read_text("utf-8"))
-        self.state.update(changes)
-        self.save()
-
-    def read_data(self) -> bytes:
-        return self.data_path.read_bytes()
 
     def claim(self) -> bool:
         """Take the right to write, once (a second confirmation finds the lock)."""
@@ -2516,21 +2446,6 @@ class StoredImport:
 
     def release(self) -> None:
         self.lock_path.unlink(missing_ok=True)
-
-    def discard_data(self) -> None:
-        self.data_path.unlink(missing_ok=True)
-
-    @classmethod
-    def sweep(cls) -> None:
-        """Delete uploads older than a day."""
-        folder = import_dir()
-        if not folder.is_dir():
-            return
-        limit = time.time() - cls.MAX_AGE_SECONDS
-        for path in folder.iterdir():
-            with contextlib.suppress(OSError):
-                if path.is_file() and path.stat().st_mtime < limit:
-                    path.unlink()
 
 
 def run_validation(stored: StoredImport, user, progress: ProgressFn | None = None) -> ImportResult | None:
