@@ -9,7 +9,6 @@ sheet gives it exactly those points and that the spec covers every scored criter
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
@@ -21,26 +20,11 @@ from ocop.evaluation import services
 from ocop.evaluation.demo import answers_for_total
 from ocop.evaluation.models import Council, ScoreSheet, SessionProduct
 from ocop.evaluation.scoring import Node, SheetTree
-from ocop.geo.models import AdminUnit
-from tests.conftest import THAI_NGUYEN
-from tests.factories import make_user
 
-from .helpers import SESSION_DAY
+from .helpers import SESSION_DAY, make_council
 
 Choice = str | int
 Spec = Mapping[str, tuple[Choice, int | str]]
-
-ORGANISATIONS = [
-    "agriculture",
-    "industry_trade",
-    "health",
-    "science",
-    "culture",
-    "food_safety",
-    "ocop_office",
-    "specialised",
-    "expert",
-]
 
 
 def nfc(text: str) -> str:
@@ -50,65 +34,11 @@ def nfc(text: str) -> str:
 # --- councils and sessions -----------------------------------------------------------------------
 
 
-def build_council(
-    office,
-    scorers: int,
-    *,
-    chair_scores: bool = True,
-    secretary: bool = True,
-    area_path: str = THAI_NGUYEN,
-    **fields,
-) -> Council:
+def build_council(office, scorers: int, *, chair_scores: bool = True, **fields) -> Council:
     """A province council with `scorers` scoring members (the chair among them when
     `chair_scores`), plus a secretary who does not score."""
-    council = services.create_council(
-        office,
-        {
-            "name": fields.pop("name", "Hội đồng đánh giá, phân hạng sản phẩm OCOP tỉnh Thái Nguyên"),
-            "level": fields.pop("level", "province"),
-            "area": AdminUnit.objects.get(path=area_path),
-            "decision_number": "1234/QĐ-UBND",
-            "decision_date": dt.date(2026, 6, 1),
-            **fields,
-        },
-    )
-    prefix = f"g{council.pk}"
-    services.add_member(
-        office,
-        council,
-        {
-            "user": make_user(f"{prefix}.chair", "council_member", THAI_NGUYEN, full_name="Nguyễn Văn Chủ"),
-            "role": "chair",
-            "organisation": "peoples_committee",
-            "scores": chair_scores,
-            "sort_order": 1,
-        },
-    )
-    for i in range(scorers - 1 if chair_scores else scorers):
-        services.add_member(
-            office,
-            council,
-            {
-                "user": make_user(
-                    f"{prefix}.tv{i + 1}", "council_member", THAI_NGUYEN, full_name=f"Thành viên {i + 1:02d}"
-                ),
-                "role": "member",
-                "organisation": ORGANISATIONS[i % len(ORGANISATIONS)],
-                "sort_order": i + 2,
-            },
-        )
-    if secretary:
-        services.add_member(
-            office,
-            council,
-            {
-                "user": make_user(f"{prefix}.tk", "council_member", THAI_NGUYEN, full_name="Lê Thị Thư Ký"),
-                "role": "secretary",
-                "organisation": "ocop_office",
-                "sort_order": 99,
-            },
-        )
-    return council
+    members = scorers - 1 if chair_scores else scorers
+    return make_council(office, members=members, chair_scores=chair_scores, **fields)
 
 
 def open_session(office, council, products, *, day=SESSION_DAY, sheet: ScoreSheet | None = None, **kw):

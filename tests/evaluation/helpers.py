@@ -18,14 +18,34 @@ from tests.factories import make_user
 SESSION_DAY = dt.date(2026, 6, 20)
 
 
-def make_council(office, *, members: int = 3, secretary: bool = True, **fields) -> Council:
-    """A province council for Thái Nguyên: a chair, `members` members, a non-scoring secretary."""
+ORGANISATIONS = [
+    "agriculture",
+    "industry_trade",
+    "health",
+    "science",
+    "culture",
+    "food_safety",
+    "ocop_office",
+]
+
+
+def make_council(
+    office,
+    *,
+    members: int = 3,
+    secretary: bool = True,
+    chair_scores: bool = True,
+    area_path: str = THAI_NGUYEN,
+    **fields,
+) -> Council:
+    """A province council: a chair (scoring unless `chair_scores` is false), `members` members and,
+    with `secretary`, a secretary who does not score."""
     council = services.create_council(
         office,
         {
             "name": fields.pop("name", "Hội đồng đánh giá, phân hạng sản phẩm OCOP tỉnh Thái Nguyên"),
-            "level": "province",
-            "area": AdminUnit.objects.get(path=THAI_NGUYEN),
+            "level": fields.pop("level", "province"),
+            "area": AdminUnit.objects.get(path=area_path),
             "decision_number": "1234/QĐ-UBND",
             "decision_date": dt.date(2026, 6, 1),
             **fields,
@@ -39,18 +59,10 @@ def make_council(office, *, members: int = 3, secretary: bool = True, **fields) 
             "user": make_user(f"{prefix}.chair", "council_member", THAI_NGUYEN, full_name="Nguyễn Văn Chủ"),
             "role": "chair",
             "organisation": "peoples_committee",
+            "scores": chair_scores,
             "sort_order": 1,
         },
     )
-    organisations = [
-        "agriculture",
-        "industry_trade",
-        "health",
-        "science",
-        "culture",
-        "food_safety",
-        "ocop_office",
-    ]
     for i in range(members):
         services.add_member(
             office,
@@ -60,7 +72,7 @@ def make_council(office, *, members: int = 3, secretary: bool = True, **fields) 
                     f"{prefix}.tv{i + 1}", "council_member", THAI_NGUYEN, full_name=f"Thành viên {i + 1}"
                 ),
                 "role": "member",
-                "organisation": organisations[i % len(organisations)],
+                "organisation": ORGANISATIONS[i % len(ORGANISATIONS)],
                 "sort_order": i + 2,
             },
         )

@@ -153,6 +153,22 @@ def _assign(instance, data: dict[str, Any], fields) -> None:
             setattr(instance, field, value)
 
 
+def _save(actor, obj, before: dict | None, area, message: str = ""):
+    """Save a validated object and audit it ("create" without a `before` snapshot, else "update")."""
+    with transaction.atomic():
+        obj.save()
+        audit.record(
+            actor=actor,
+            action="update" if before is not None else "create",
+            obj=obj,
+            before=before,
+            after=audit.snapshot(obj),
+            area=area,
+            message=message,
+        )
+    return obj
+
+
 # --- councils ------------------------------------------------------------------------------------
 
 
@@ -186,12 +202,7 @@ def create_council(actor, data: dict[str, Any]) -> Council:
     if errors:
         raise ValidationError(errors)
     _require(actor, "evaluation.add_council", council.area)
-    with transaction.atomic():
-        council.save()
-        audit.record(
-            actor=actor, action="create", obj=council, after=audit.snapshot(council), area=council.area
-        )
-    return council
+    return _save(actor, council, None, council.area)
 
 
 def update_council(actor, council: Council, data: dict[str, Any]) -> Council:
@@ -202,17 +213,7 @@ def update_council(actor, council: Council, data: dict[str, Any]) -> Council:
     if errors:
         raise ValidationError(errors)
     _require(actor, "evaluation.change_council", council.area)
-    with transaction.atomic():
-        council.save()
-        audit.record(
-            actor=actor,
-            action="update",
-            obj=council,
-            before=before,
-            after=audit.snapshot(council),
-            area=council.area,
-        )
-    return council
+    return _save(actor, council, before, council.area)
 
 
 def _check_member(member: CouncilMember) -> dict[str, list[str]]:
@@ -245,17 +246,7 @@ def add_member(actor, council: Council, data: dict[str, Any]) -> CouncilMember:
     errors = _check_member(member)
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
-        member.save()
-        audit.record(
-            actor=actor,
-            action="create",
-            obj=member,
-            after=audit.snapshot(member),
-            area=council.area,
-            message=str(council),
-        )
-    return member
+    return _save(actor, member, None, council.area, str(council))
 
 
 def update_member(actor, member: CouncilMember, data: dict[str, Any]) -> CouncilMember:
@@ -265,18 +256,7 @@ def update_member(actor, member: CouncilMember, data: dict[str, Any]) -> Council
     errors = _check_member(member)
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
-        member.save()
-        audit.record(
-            actor=actor,
-            action="update",
-            obj=member,
-            before=before,
-            after=audit.snapshot(member),
-            area=member.council.area,
-            message=str(member.council),
-        )
-    return member
+    return _save(actor, member, before, member.council.area, str(member.council))
 
 
 def add_advisor(actor, council: Council, data: dict[str, Any]) -> AdvisoryMember:
@@ -288,12 +268,7 @@ def add_advisor(actor, council: Council, data: dict[str, Any]) -> AdvisoryMember
     errors = _clean(advisor, exclude=["council"])
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
-        advisor.save()
-        audit.record(
-            actor=actor, action="create", obj=advisor, after=audit.snapshot(advisor), area=council.area
-        )
-    return advisor
+    return _save(actor, advisor, None, council.area)
 
 
 def deactivate_advisor(actor, advisor: AdvisoryMember) -> AdvisoryMember:
@@ -339,16 +314,7 @@ def create_session(actor, data: dict[str, Any]) -> EvaluationSession:
     if errors:
         raise ValidationError(errors)
     _require(actor, "evaluation.add_evaluationsession", session.council.area)
-    with transaction.atomic():
-        session.save()
-        audit.record(
-            actor=actor,
-            action="create",
-            obj=session,
-            after=audit.snapshot(session),
-            area=session.council.area,
-        )
-    return session
+    return _save(actor, session, None, session.council.area)
 
 
 def update_session(actor, session: EvaluationSession, data: dict[str, Any]) -> EvaluationSession:
@@ -372,17 +338,7 @@ def update_session(actor, session: EvaluationSession, data: dict[str, Any]) -> E
             session.rule_version = rule
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
-        session.save()
-        audit.record(
-            actor=actor,
-            action="update",
-            obj=session,
-            before=before,
-            after=audit.snapshot(session),
-            area=session.council.area,
-        )
-    return session
+    return _save(actor, session, before, session.council.area)
 
 
 def default_sheet(rule: RuleVersion, product) -> ScoreSheet | None:
@@ -611,18 +567,7 @@ def record_review(actor, entry: SessionProduct, data: dict[str, Any]) -> Advisor
     errors = _clean(review, exclude=["entry", "reviewed_by"])
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
-        review.save()
-        audit.record(
-            actor=actor,
-            action="update" if before else "create",
-            obj=review,
-            before=before,
-            after=audit.snapshot(review),
-            area=council.area,
-            message=str(entry.product),
-        )
-    return review
+    return _save(actor, review, before, council.area, str(entry.product))
 
 
 # --- scorecards ----------------------------------------------------------------------------------
