@@ -420,10 +420,8 @@ class EntryActionView(LoginRequiredMixin, View):
         if action == "close":
             try:
                 outcome = services.close_product(user, entry)
-            except services.SpreadExceeded as exc:
+            except (ValidationError, PermissionDenied) as exc:  # SpreadExceeded names the outliers
                 messages.error(request, _errors(exc))
-            except (ValidationError, PermissionDenied) as exc:
-                messages.error(request, _errors(exc) if isinstance(exc, ValidationError) else str(exc))
             else:
                 if outcome.referred:
                     messages.warning(
@@ -622,7 +620,7 @@ class AnswerView(LoginRequiredMixin, View):
                 tree=tree,
             )
         except (ValidationError, PermissionDenied) as exc:
-            return HttpResponse(_errors(exc) if isinstance(exc, ValidationError) else str(exc), status=400)
+            return HttpResponse(_errors(exc), status=400)
         context = {
             "card": card,
             "tally": result,
