@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ocop.core.models import TimeStampedModel
 from ocop.core.scope import Scope, ScopedModelMixin, ScopedQuerySet
@@ -162,13 +163,13 @@ class SheetPart(models.Model):
     sheet = models.ForeignKey(
         ScoreSheet, on_delete=models.CASCADE, related_name="parts", verbose_name=_("score sheet")
     )
-    code = models.CharField(_("part"), max_length=5)
-    title = models.CharField(_("title"), max_length=255, blank=True)
+    code = models.CharField(pgettext_lazy("score sheet", "part"), max_length=5)
+    title = models.CharField(pgettext_lazy("score sheet", "title"), max_length=255, blank=True)
     max_score = models.DecimalField(_("declared maximum"), max_digits=6, decimal_places=2)
     attainable = models.DecimalField(_("attainable maximum"), max_digits=6, decimal_places=2)
 
     class Meta:
-        verbose_name = _("part")
+        verbose_name = pgettext_lazy("score sheet", "part")
         verbose_name_plural = _("parts")
         ordering = ["sheet", "code"]
         constraints = [models.UniqueConstraint(fields=["sheet", "code"], name="evaluation_part_unique")]
@@ -182,7 +183,10 @@ class Criterion(models.Model):
         ScoreSheet, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("score sheet")
     )
     part = models.ForeignKey(
-        SheetPart, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("part")
+        SheetPart,
+        on_delete=models.CASCADE,
+        related_name="criteria",
+        verbose_name=pgettext_lazy("score sheet", "part"),
     )
     parent = models.ForeignKey(
         "self",
@@ -190,7 +194,7 @@ class Criterion(models.Model):
         null=True,
         blank=True,
         related_name="children",
-        verbose_name=_("parent"),
+        verbose_name=pgettext_lazy("criterion", "parent"),
     )
     code = models.CharField(_("number"), max_length=20)
     label = models.TextField(_("criterion"))
@@ -708,15 +712,15 @@ class EvaluationResult(ScopedModelMixin, TimeStampedModel):
 
     def outcome_label(self) -> str:
         """What the council's result means for the product, in words."""
-        from django.utils.translation import gettext as _g
+        from django.utils.translation import gettext
 
         if self.disqualified:
-            return _g("Rejected without scoring")
+            return gettext("Rejected without scoring")
         if self.central_candidate:
-            return _g("Proposed to the ministry for 5★ evaluation")
+            return gettext("Proposed to the ministry for 5★ evaluation")
         if self.certifiable:
-            return _g("Proposed for recognition as %(stars)s★") % {"stars": self.stars}
-        return _g("Not eligible for recognition (%(stars)s★)") % {"stars": self.stars}
+            return gettext("Proposed for recognition as %(stars)s★") % {"stars": self.stars}
+        return gettext("Not eligible for recognition (%(stars)s★)") % {"stars": self.stars}
 
     @classmethod
     def scope_filter(cls, scope: Scope) -> Q:

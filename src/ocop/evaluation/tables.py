@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ocop.core.tables import Column, Table
 
@@ -44,7 +45,7 @@ class ResultTable(Table):
         order_by="entry__session__date",
         link=lambda r: r.entry.session.get_absolute_url(),
     )
-    average = Column(_("Score"), "average")
+    average = Column(pgettext_lazy("result", "Score"), "average")
     stars = Column(_("Stars"), "stars", template="registry/_stars_cell.html")
     outcome = Column(_("Outcome"), value=lambda r: r.outcome_label(), orderable=False)
     state = Column(_("State"), "state")
