@@ -263,3 +263,16 @@ def test_session_page_query_count_does_not_grow_with_products(client, province_a
     assert _count(client, reverse("evaluation:session_detail", args=[big.pk])) == _count(
         client, reverse("evaluation:session_detail", args=[small.pk])
     )
+
+
+def test_the_product_page_lists_its_evaluations_and_results(client, setup, province_admin):
+    entry = setup["entry"]
+    for user in setup["users"]:
+        score_to(user, entry, 80)
+    services.close_product(chair(setup["council"]), entry)
+    client.force_login(province_admin)
+    page = client.get(entry.product.get_absolute_url())
+    evaluations = page.context["evaluations"]
+    assert [e.pk for e in evaluations] == [entry.pk]
+    body = page.content.decode()
+    assert 'data-testid="evaluations"' in body and "80,00" in body

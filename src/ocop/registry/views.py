@@ -185,7 +185,20 @@ class ProductDetailView(ObjectDetailView):
             "child_forms": {kind: form() for kind, form in CHILD_FORMS.items()} if can_change else {},
             "lifecycle_form": LifecycleForm(initial={"lifecycle": obj.lifecycle}),
             "code_form": CodeForm(initial={"year": timezone.localdate().year}),
+            "evaluations": _evaluations(request.user, obj),
         }
+
+
+def _evaluations(user, product) -> list:
+    """The product's evaluations the user may see, newest first (its results once closed)."""
+    from ocop.evaluation.models import SessionProduct
+
+    return list(
+        SessionProduct.objects.for_user(user, "view")
+        .filter(product=product)
+        .select_related("session", "session__council", "sheet__rule_version", "result")
+        .order_by("-session__date", "-pk")
+    )
 
 
 class ProductCreateView(ServiceFormView):
