@@ -276,3 +276,10 @@ def test_the_product_page_lists_its_evaluations_and_results(client, setup, provi
     assert [e.pk for e in evaluations] == [entry.pk]
     body = page.content.decode()
     assert 'data-testid="evaluations"' in body and "80,00" in body
+
+
+def test_history_shows_dates_the_vietnamese_way(client, setup, province_admin):
+    client.force_login(province_admin)
+    history = client.get(reverse("evaluation:session_detail", args=[setup["session"].pk])).context["history"]
+    created = history[-1]
+    assert {label: after for label, _b, after in created.rows}["ngày"] == "20/06/2026"

@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.utils import formats, timezone
 
 from .models import AuditEvent
 
@@ -49,7 +53,22 @@ class _ValueResolver:
             from django.utils.translation import gettext
 
             return gettext("Yes") if value else gettext("No")
+        if isinstance(value, str) and isinstance(field, (models.DateTimeField, models.DateField)):
+            return _date_words(field, value)
         return str(value)
+
+
+def _date_words(field, value: str) -> str:
+    """A stored ISO date or time the Vietnamese way (dd/mm/yyyy, in the local time zone)."""
+    try:
+        if isinstance(field, models.DateTimeField):
+            moment = dt.datetime.fromisoformat(value)
+            if timezone.is_aware(moment):
+                moment = timezone.localtime(moment)
+            return formats.date_format(moment, "SHORT_DATETIME_FORMAT")
+        return formats.date_format(dt.date.fromisoformat(value), "SHORT_DATE_FORMAT")
+    except ValueError:
+        return value
 
 
 def _rows(model, event, resolver):
