@@ -72,6 +72,7 @@ OWN = {
     "accounts:logout",
     "accounts:password_change",
     "accounts:profile",
+    "core:notifications",
     "accounts:token_create",
     "api:me",
     # A council member's own work list (only councils they sit on).

@@ -250,6 +250,8 @@ LOGGING = {
 OCOP_HOME_AREA = os.environ.get("OCOP_HOME_AREA", "19")
 # Its legacy history (e.g. the former Bắc Kạn for Thái Nguyên) follows from the 2025 successions.
 OCOP_SITE_NAME = os.environ.get("OCOP_SITE_NAME", "")
+# The public address of the site: links in e-mails and the URL printed in certificates' QR codes.
+OCOP_SITE_URL = os.environ.get("OCOP_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Behind nginx, the client's address is the last one nginx appended to X-Forwarded-For.
 OCOP_TRUST_X_FORWARDED_FOR = env_bool("OCOP_TRUST_X_FORWARDED_FOR", PRODUCTION)
 # Product codes (Decision 26/2026, Phụ lục II): province code–commune code–sequence–year of evaluation.

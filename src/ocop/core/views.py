@@ -248,3 +248,25 @@ def server_error(request):
     if request.path.startswith("/api/"):
         return _api_error(request, 500, _("Server error. It has been logged; please try again later."))
     return defaults.server_error(request)
+
+
+class NotificationListView(LoginRequiredMixin, View):
+    """The user's own notifications; POST marks them read (all, or one with `id`)."""
+
+    def get(self, request):
+        from .models import Notification
+
+        notices = list(Notification.objects.filter(recipient=request.user)[:200])
+        return render(request, "core/notifications.html", {"title": _("Notifications"), "notices": notices})
+
+    def post(self, request):
+        from .notifications import mark_read
+
+        raw = request.POST.get("id", "")
+        mark_read(request.user, [int(raw)] if raw.isdigit() else None)
+        target = request.POST.get("next", "")
+        from django.utils.http import url_has_allowed_host_and_scheme
+
+        if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+            return HttpResponseRedirect(target)
+        return HttpResponseRedirect(request.path)
