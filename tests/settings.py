@@ -10,3 +10,8 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 LANGUAGE_CODE = "vi"
+
+# Signing keys of certificate labels: a fresh directory per test run, never the developer's.
+import tempfile  # noqa: E402
+
+OCOP_SIGNING_KEYS_DIR = tempfile.mkdtemp(prefix="ocop-keys-")

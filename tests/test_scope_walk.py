@@ -42,6 +42,9 @@ PUBLIC = {
     "api:openapi-json",
     "api:openapi-view",
     "api:api-root",
+    # Certificate verification: anyone who scans a label (live status only, nothing internal).
+    "certification:verify",
+    "certification:public_keys",
 }
 # Reference data every signed-in user may read (places and the 2025 successions).
 REFERENCE = {

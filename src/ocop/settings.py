@@ -250,6 +250,8 @@ LOGGING = {
 OCOP_HOME_AREA = os.environ.get("OCOP_HOME_AREA", "19")
 # Its legacy history (e.g. the former Bắc Kạn for Thái Nguyên) follows from the 2025 successions.
 OCOP_SITE_NAME = os.environ.get("OCOP_SITE_NAME", "")
+# Ed25519 keys that sign certificate labels (private; back them up): see certification/signing.py.
+OCOP_SIGNING_KEYS_DIR = os.environ.get("OCOP_SIGNING_KEYS_DIR", str(VAR_DIR / "keys"))
 # The public address of the site: links in e-mails and the URL printed in certificates' QR codes.
 OCOP_SITE_URL = os.environ.get("OCOP_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Behind nginx, the client's address is the last one nginx appended to X-Forwarded-For.

@@ -10,6 +10,7 @@ urlpatterns = [
     path("places/", include("ocop.geo.urls")),
     path("registry/", include("ocop.registry.urls")),
     path("evaluation/", include("ocop.evaluation.urls")),
+    path("", include("ocop.certification.urls")),
     path("audit/", include("ocop.audit.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

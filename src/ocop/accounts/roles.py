@@ -25,6 +25,15 @@ EVALUATION_MANAGE = [
     "evaluation.add_evaluationsession",
     "evaluation.change_evaluationsession",
 ]
+# Recognition decisions and certificates: drafting and recording decisions, revoking, extending.
+CERTIFICATION_MANAGE = [
+    "certification.view_certificate",
+    "certification.view_recognitiondecision",
+    "certification.add_recognitiondecision",
+    "certification.change_recognitiondecision",
+    "certification.change_certificate",
+    "certification.revoke_certificate",
+]
 VIEW_ALL = [
     "accounts.view_user",
     "accounts.view_roleassignment",
@@ -33,6 +42,7 @@ VIEW_ALL = [
     "registry.view_product",
     "registry.view_changerequest",
     "certification.view_certificate",
+    "certification.view_recognitiondecision",
     *EVALUATION_VIEW,
 ]
 # Keeping the registries: create and edit producers and products, import lists.
@@ -76,6 +86,7 @@ ROLES = [
             *EVALUATION_MANAGE,
             "evaluation.approve_evaluationresult",
             "evaluation.publish_scoresheet",
+            *CERTIFICATION_MANAGE,
         ],
         "sort_order": 20,
     },
@@ -83,7 +94,14 @@ ROLES = [
         "code": "province_officer",
         "name": _("Province officer"),
         "description": _("An officer of the coordination office or a province body working on OCOP."),
-        "permissions": [*VIEW_ALL, *REGISTRY_EDIT, *EVALUATION_MANAGE],
+        "permissions": [
+            *VIEW_ALL,
+            *REGISTRY_EDIT,
+            *EVALUATION_MANAGE,
+            "certification.view_recognitiondecision",
+            "certification.add_recognitiondecision",
+            "certification.change_recognitiondecision",
+        ],
         "sort_order": 30,
     },
     {
