@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "ocop.registry",
     "ocop.certification",
     "ocop.evaluation",
+    "ocop.programme",
+    "ocop.catalogue",
     "ocop.api",
 ]
 

@@ -11,6 +11,8 @@ urlpatterns = [
     path("registry/", include("ocop.registry.urls")),
     path("evaluation/", include("ocop.evaluation.urls")),
     path("", include("ocop.certification.urls")),
+    path("programme/", include("ocop.programme.urls")),
+    path("catalogue/", include("ocop.catalogue.urls")),
     path("audit/", include("ocop.audit.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
