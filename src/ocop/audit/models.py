@@ -53,6 +53,7 @@ class AuditEvent(ScopedModelMixin, models.Model):
         WITHDRAW = "withdraw", _("Withdrawn")
         APPROVE = "approve", _("Approved")
         REJECT = "reject", _("Rejected")
+        REVOCATION = "revocation", _("Certificate revoked")
         OTHER = "other", _("Other")
 
     scope_area_field = "area"

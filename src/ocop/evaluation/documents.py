@@ -125,15 +125,15 @@ def _date(value: dt.date | None) -> str:
     return plain(value) if value else ""
 
 
-def template_path(name: str) -> Path:
+def template_path(name: str, shipped: Path | None = None) -> Path:
     """The province's replacement template if `OCOP_DOCUMENT_TEMPLATES_DIR` holds one with this
-    name, else the shipped one."""
+    name, else the shipped one (in `shipped`, by default this app's doc_templates)."""
     custom = getattr(settings, "OCOP_DOCUMENT_TEMPLATES_DIR", "")
     if custom:
         candidate = Path(custom) / name
         if candidate.is_file():
             return candidate
-    return SHIPPED_TEMPLATES / name
+    return (shipped or SHIPPED_TEMPLATES) / name
 
 
 # --- the council's identity ----------------------------------------------------------------------

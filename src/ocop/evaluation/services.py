@@ -1000,6 +1000,10 @@ def decide_result(
     decision_number = nfc(decision_number or "").strip()
     note = nfc(note or "").strip()
     errors: dict[str, list[str]] = {}
+    if approve and (result.certifiable or result.central_candidate):
+        raise ValidationError(
+            _("A result that leads to recognition is approved by recording the signed recognition decision.")
+        )
     if approve and not decision_number:
         errors["decision_number"] = [_("Enter the number of the decision.")]
     if approve and decision_date is None:
