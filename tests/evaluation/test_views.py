@@ -1,7 +1,6 @@
 """The evaluation screens and API: scoring answer by answer, secrecy until the chair closes, the
 chair's and the office's actions, query budgets."""
 
-import datetime as dt
 import json
 from decimal import Decimal
 
@@ -139,27 +138,20 @@ def test_the_chair_closes_and_sees_the_outliers_when_totals_diverge(client, setu
     assert result.average == Decimal("62.00") and result.stars == 3
 
 
-def test_the_office_records_the_decision(client, setup, province_admin):
+def test_a_result_is_rejected_on_its_page_and_approved_only_through_a_decision(client, setup, province_admin):
     entry = setup["entry"]
     for user in setup["users"]:
         score_to(user, entry, 75)
     services.close_product(chair(setup["council"]), entry)
     client.force_login(province_admin)
-    bad = client.post(
-        reverse("evaluation:entry_action", args=[entry.pk, "decide"]), {"decision": "approve"}, follow=True
-    )
-    assert EvaluationResult.objects.get(entry=entry).state == "proposed"
-    assert "decision" in bad.content.decode().lower() or "quyết định" in bad.content.decode().lower()
-    client.post(
-        reverse("evaluation:entry_action", args=[entry.pk, "decide"]),
-        {"decision": "approve", "decision_number": "2616/QĐ-UBND", "decision_date": "2026-06-29"},
-    )
+    url = reverse("evaluation:entry_action", args=[entry.pk, "decide"])
+    client.post(url, {"decision": "approve", "decision_number": "1/QĐ-UBND", "decision_date": "2026-06-29"})
+    assert EvaluationResult.objects.get(entry=entry).state == "proposed"  # recognition needs a decision
+    client.post(url, {"decision": "reject", "note": ""})
+    assert EvaluationResult.objects.get(entry=entry).state == "proposed"  # a reason is required
+    client.post(url, {"decision": "reject", "note": "Hồ sơ minh chứng không đúng thực tế"})
     result = EvaluationResult.objects.get(entry=entry)
-    assert (result.state, result.decision_number, result.decision_date) == (
-        "approved",
-        "2616/QĐ-UBND",
-        dt.date(2026, 6, 29),
-    )
+    assert (result.state, result.decision_note) == ("rejected", "Hồ sơ minh chứng không đúng thực tế")
 
 
 def test_office_creates_a_council_and_a_session_through_the_forms(client, province_admin):

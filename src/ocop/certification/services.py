@@ -50,13 +50,13 @@ def valid_until(issued_on: dt.date, months: int) -> dt.date:
     return add_months(issued_on, months) - dt.timedelta(days=1)
 
 
-def _may(actor, permission: str, area) -> bool:
+def may(actor, permission: str, area) -> bool:
     scope = user_scope(actor, permission)
     return scope.everything if area is None else scope.covers_unit(area)
 
 
 def _require(actor, permission: str, area) -> None:
-    if not _may(actor, permission, area):
+    if not may(actor, permission, area):
         raise PermissionDenied(_("You may not do this here."))
 
 

@@ -62,6 +62,17 @@ MENU: list[MenuGroup] = [
         ),
     ),
     MenuGroup(
+        _("Recognition"),
+        (
+            MenuItem(_("Certificates"), "certification:certificate_list", "certification.view_certificate"),
+            MenuItem(
+                _("Recognition decisions"),
+                "certification:decision_list",
+                "certification.view_recognitiondecision",
+            ),
+        ),
+    ),
+    MenuGroup(
         _("Places"),
         (
             MenuItem(_("Administrative units"), "geo:unit_list"),

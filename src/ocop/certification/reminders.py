@@ -1,0 +1,122 @@
+"""`ocop remind` (daily): who must be told what today.
+
+- Certificates whose re-evaluation window (180 → 120 days before expiry, Điều 7.6.a) is open: their
+  producer's accounts and the officers of the commune are notified once per certificate.
+- Certificates that ended yesterday or earlier without a new one: notified once at expiry.
+- Overdue steps of dossiers, when the programme app provides `overdue_steps(day)`.
+Each notice has a key, so running the command twice (or twice a day) notifies once. The run itself
+is recorded in the audit trail with its counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from ocop.audit import services as audit
+from ocop.core.notifications import notify
+
+from .filters import status_q
+from .models import Certificate, Status
+
+
+@dataclass
+class Report:
+    window: int = 0
+    expired: int = 0
+    overdue: int = 0
+    notices: int = 0
+    lines: list[str] = field(default_factory=list)
+
+
+def commune_officers(unit):
+    """Active accounts holding the commune-officer role over the commune (or its successor)."""
+    from ocop.accounts.models import User
+
+    paths = {p for p in (unit.path, unit.current_path) if p}
+    users = User.objects.filter(
+        is_active=True, role_assignments__role__code="commune_officer", role_assignments__area__path__in=paths
+    )
+    return list(users.distinct())
+
+
+def remind(day: dt.date) -> Report:
+    report = Report()
+    with override("vi"), transaction.atomic():
+        window = Certificate.objects.filter(status_q(Status.WINDOW, day)).select_related(
+            "product", "product__producer", "product__commune"
+        )
+        for certificate in window:
+            report.window += 1
+            product = certificate.product
+            report.lines.append(
+                f"{certificate.public_id} {product.name}: {_('re-evaluation window open until')} "
+                f"{certificate.window_closes:%d/%m/%Y}, {_('expires')} {certificate.valid_until:%d/%m/%Y}"
+            )
+            report.notices += len(
+                notify(
+                    [*product.producer.accounts.all(), *commune_officers(product.commune)],
+                    _("Re-evaluation of %(product)s: file between %(start)s and %(end)s")
+                    % {
+                        "product": product,
+                        "start": f"{certificate.window_opens:%d/%m/%Y}",
+                        "end": f"{certificate.window_closes:%d/%m/%Y}",
+                    },
+                    _(
+                        "Its OCOP certificate expires on %(until)s. Article 7.6 of Decision 26/2026/QĐ-TTg: "
+                        "the re-evaluation dossier is filed not earlier than 180 and not later than 120 days "
+                        "before expiry."
+                    )
+                    % {"until": f"{certificate.valid_until:%d/%m/%Y}"},
+                    url=certificate.get_absolute_url(),
+                    key=f"window-{certificate.public_id}",
+                )
+            )
+        recently_expired = (
+            Certificate.objects.filter(status_q(Status.EXPIRED, day))
+            .filter(valid_until__gte=day - dt.timedelta(days=30))
+            .select_related("product", "product__producer", "product__commune")
+        )
+        for certificate in recently_expired:
+            if (
+                Certificate.objects.filter(product=certificate.product)
+                .filter(status_q("", day))
+                .filter(issued_on__gt=certificate.issued_on)
+                .exists()
+            ):
+                continue
+            report.expired += 1
+            product = certificate.product
+            report.notices += len(
+                notify(
+                    [*product.producer.accounts.all(), *commune_officers(product.commune)],
+                    _("The OCOP certificate of %(product)s has expired") % {"product": product},
+                    _("It was valid until %(until)s.") % {"until": f"{certificate.end:%d/%m/%Y}"},
+                    url=certificate.get_absolute_url(),
+                    key=f"expired-{certificate.public_id}",
+                )
+            )
+        try:
+            from ocop.programme.services import overdue_steps
+        except ImportError:
+            overdue_steps = None
+        if overdue_steps is not None:
+            for step in overdue_steps(day):
+                report.overdue += 1
+                report.notices += len(
+                    notify(step.recipients, step.title, step.body, url=step.url, key=step.key)
+                )
+        audit.record(
+            actor=None,
+            action="other",
+            object_type="certification.reminders",
+            object_repr="ocop remind",
+            message=(
+                f"{day:%d/%m/%Y}: {report.window} in the re-evaluation window, {report.expired} expired, "
+                f"{report.overdue} overdue steps; {report.notices} notifications sent"
+            ),
+        )
+    return report
