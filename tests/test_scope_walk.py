@@ -8,6 +8,7 @@ common serious bug in systems like this. The out-of-scope user is the commune of
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from dataclasses import dataclass, field
 
@@ -17,6 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from ocop.accounts import services
 from ocop.audit import services as audit
+from ocop.certification import services as certification
 from ocop.core.models import TaskProgress
 from ocop.evaluation import services as evaluation
 from ocop.registry import selfservice
@@ -249,6 +251,26 @@ def evaluation_cases(secrets) -> dict[str, Case]:
         "evaluation:sheet_import": Case("post", data={}, expect="refused"),
         "evaluation:sheet_import_preview": Case(kwargs={"token": "x" * 32}),
         "evaluation:sheet_publish": Case("post", {"token": "x" * 32}),
+        # Certification: Na Rì's certificate and the draft decision over its product's result.
+        "certification:certificate_list": Case(expect="absent"),
+        "certification:certificate_detail": Case(kwargs={"pk": secrets["certificate"].pk}),
+        "certification:certificate_file": Case(kwargs={"pk": secrets["certificate"].pk, "fmt": "pdf"}),
+        "certification:certificate_action": Case(
+            "post",
+            {"pk": secrets["certificate"].pk, "action": "revoke"},
+            {"ground": "stopped", "decision_number": "1/QĐ", "decision_date": "2026-06-30"},
+        ),
+        "certification:certificate_record": Case(
+            "post",
+            {"product_id": entry.product_id},
+            {"stars": 4, "decision_number": "x", "issued_on": "2024-01-01", "issuing_level": "province"},
+        ),
+        "certification:decision_list": Case(expect="absent"),
+        "certification:decision_create": Case(
+            "post", data={"kind": "recognition", "result": secrets["result"].pk}
+        ),
+        "certification:decision_detail": Case(kwargs={"pk": secrets["decision"].pk}),
+        "certification:decision_action": Case(kwargs={"pk": secrets["decision"].pk, "action": "docx"}),
         "api:list_councils": Case(expect="absent"),
         "api:list_sessions": Case(expect="absent"),
         "api:get_session": Case(kwargs={"session_id": session.pk}),
@@ -348,6 +370,17 @@ def _evaluation_secrets(area):
         score_to(user, closed, 70)
     result = evaluation.close_product(chair(council), closed).result
     card = score_to(users[1], entry, 60, submit=False)
+    decision = certification.draft_decision(office, "recognition", [result])
+    certificate = certification.record_certificate(
+        office,
+        products[0],
+        {
+            "stars": 3,
+            "decision_number": f"{SECRET}/QĐ",
+            "issued_on": dt.date(2025, 1, 10),
+            "issuing_level": "province",
+        },
+    )
     return {
         "council": council,
         "session": session,
@@ -356,6 +389,8 @@ def _evaluation_secrets(area):
         "member": card.member,
         "advisor": advisor,
         "result": result,
+        "decision": decision,
+        "certificate": certificate,
     }
 
 
@@ -420,6 +455,9 @@ def test_out_of_scope_user_is_refused_or_sees_nothing(client, chodon_officer, se
     secrets["result"].refresh_from_db()
     assert secrets["entry"].state == "scoring" and secrets["result"].state == "proposed"
     assert secrets["session"].__class__.objects.get(pk=secrets["session"].pk).state == "open"
+    secrets["certificate"].refresh_from_db()
+    secrets["decision"].refresh_from_db()
+    assert secrets["certificate"].state == "valid" and secrets["decision"].state == "draft"
     assert (
         secrets["council"].members.count() == 2
         and secrets["advisor"].__class__.objects.get(pk=secrets["advisor"].pk).is_active
@@ -440,6 +478,8 @@ def test_out_of_scope_exports_leak_nothing(client, chodon_officer, secrets):
         "/evaluation/councils/",
         "/evaluation/sessions/",
         "/evaluation/results/",
+        "/certificates/",
+        "/decisions/",
     ):
         for fmt in ("csv", "xlsx"):
             response = client.get(url, {"export": fmt})

@@ -432,7 +432,7 @@ def revoke(actor, certificate: Certificate, data: dict[str, Any]) -> Certificate
         certificate.revocation_ground = ground
         certificate.revocation_decision = decision
         certificate.save()
-        message = RevocationGround(ground).label
+        message = str(RevocationGround(ground).label)
         if late:
             message += " — " + _("decided %(days)s days after the finding (Article 8.4 allows 15)") % {
                 "days": (date - finding).days
@@ -452,7 +452,7 @@ def revoke(actor, certificate: Certificate, data: dict[str, Any]) -> Certificate
             certificate.product.producer.accounts.all(),
             _("The OCOP certificate of %(product)s is revoked") % {"product": certificate.product},
             _("Decision %(number)s of %(date)s: %(ground)s.")
-            % {"number": number, "date": f"{date:%d/%m/%Y}", "ground": RevocationGround(ground).label},
+            % {"number": number, "date": f"{date:%d/%m/%Y}", "ground": str(RevocationGround(ground).label)},
             url=certificate.get_absolute_url(),
             key=f"revoked-{certificate.public_id}",
         )
