@@ -47,6 +47,7 @@ PUBLIC = {
     # Certificate verification: anyone who scans a label (live status only, nothing internal).
     "certification:verify",
     "certification:public_keys",
+    "api:check_label",
 }
 # Reference data every signed-in user may read (places and the 2025 successions).
 REFERENCE = {
@@ -266,6 +267,8 @@ def evaluation_cases(secrets) -> dict[str, Case]:
             {"stars": 4, "decision_number": "x", "issued_on": "2024-01-01", "issuing_level": "province"},
         ),
         "certification:decision_list": Case(expect="absent"),
+        "api:list_certificates": Case(expect="absent"),
+        "api:get_certificate": Case(kwargs={"certificate_id": secrets["certificate"].pk}),
         "certification:decision_create": Case(
             "post", data={"kind": "recognition", "result": secrets["result"].pk}
         ),

@@ -123,3 +123,26 @@ def test_the_verify_page_shows_revocation_and_hides_internal_fields(certificate,
     assert "0912345678" not in body and "4700256572" not in body
     assert client.get("/verify/AAAAAAAAAAAA/").status_code == 404
     assert client.get("/verify/not-an-id/").status_code == 404
+
+
+def test_api_lists_in_scope_and_checks_labels_without_login(
+    certificate, client, province_admin, chodon_officer
+):
+    client.force_login(province_admin)
+    items = client.get("/api/v1/certification/certificates").json()["items"]
+    assert [i["public_id"] for i in items] == [certificate.public_id] and items[0]["status"] == "valid"
+    client.force_login(chodon_officer)
+    assert client.get("/api/v1/certification/certificates").json()["items"] == []
+    client.logout()
+    good = client.post(
+        "/api/v1/certification/labels/check",
+        json.dumps({"text": signing.label_url(certificate)}),
+        content_type="application/json",
+    ).json()
+    assert good == {"authentic": True, "reason": "", "public_id": certificate.public_id, "status": "valid"}
+    bad = client.post(
+        "/api/v1/certification/labels/check",
+        json.dumps({"text": signing.label_url(certificate).replace("&n=4&", "&n=3&")}),
+        content_type="application/json",
+    ).json()
+    assert bad["authentic"] is False and bad["reason"] == "bad_signature"

@@ -80,6 +80,7 @@ def on_http_error(request, exc: HttpError):
 def _mount() -> None:
     from ocop.accounts.api import router as accounts_router
     from ocop.audit.api import router as audit_router
+    from ocop.certification.api import router as certification_router
     from ocop.evaluation.api import router as evaluation_router
     from ocop.evaluation.sheet_api import router as criteria_router
     from ocop.geo.api import router as geo_router
@@ -91,6 +92,7 @@ def _mount() -> None:
     api.add_router("/registry", registry_router)
     api.add_router("/criteria", criteria_router)
     api.add_router("/evaluation", evaluation_router)
+    api.add_router("/certification", certification_router)
 
 
 _mount()
