@@ -5,6 +5,8 @@
 #      checked with pg_restore --list, plus a .sha256 file;
 #   2. media: an rsync snapshot of $OCOP_MEDIA_ROOT to $OCOP_BACKUP_DIR/media/YYYYmmdd-HHMMSS/,
 #      hard-linked to the previous snapshot (unchanged files take no space);
+#   2b. the keys that sign certificate labels ($OCOP_SIGNING_KEYS_DIR): copied to
+#      $OCOP_BACKUP_DIR/keys/ (never pruned: a lost key makes its printed labels unverifiable);
 #   3. retention: dumps and snapshots older than $OCOP_BACKUP_RETENTION_DAYS days are deleted
 #      (only after steps 1 and 2 succeeded; the newest of each is always kept);
 #   4. optional: the whole backup directory is copied to $OCOP_BACKUP_RSYNC_TARGET.
@@ -22,6 +24,7 @@ die() { log "ERROR: $*" >&2; exit 1; }
 BACKUP_DIR="${OCOP_BACKUP_DIR:-/var/backups/ocop}"
 RETENTION_DAYS="${OCOP_BACKUP_RETENTION_DAYS:-14}"
 MEDIA_ROOT="${OCOP_MEDIA_ROOT:-${OCOP_VAR_DIR:-/var/lib/ocop}/media}"
+KEYS_DIR="${OCOP_SIGNING_KEYS_DIR:-${OCOP_VAR_DIR:-/var/lib/ocop}/keys}"
 RSYNC_TARGET="${OCOP_BACKUP_RSYNC_TARGET:-}"
 PYTHON="${OCOP_PYTHON:-/opt/ocop/venv/bin/python}"
 
@@ -99,6 +102,13 @@ if [[ -d "$MEDIA_ROOT" ]]; then
     log "media: $media_snap ($(find "$media_snap" -type f | wc -l) files)"
 else
     log "WARNING: $MEDIA_ROOT does not exist; no media snapshot"
+fi
+
+# --- 2b. Signing keys (added to, never deleted from: old keys verify labels already printed) -----
+if [[ -d "$KEYS_DIR" ]]; then
+    install -d -m 0700 "$BACKUP_DIR/keys"
+    rsync -a "$KEYS_DIR/" "$BACKUP_DIR/keys/" || die "rsync of $KEYS_DIR failed"
+    log "keys: $(find "$BACKUP_DIR/keys" -name '*.pem' | wc -l) signing keys kept"
 fi
 
 # --- 3. Retention (by the date in the name: rsync gives snapshot directories old mtimes) ---------
