@@ -34,6 +34,33 @@ CERTIFICATION_MANAGE = [
     "certification.change_certificate",
     "certification.revoke_certificate",
 ]
+# The annual OCOP cycle and the dossier's path (programme): ideas, business plans, dossiers.
+# Producers act on their own records through Producer.accounts, whatever their roles.
+PROGRAMME_VIEW = [
+    "programme.view_programmecycle",
+    "programme.view_productidea",
+    "programme.view_businessplan",
+    "programme.view_dossier",
+]
+# The commune's work: enter and review ideas and plans, enter dossiers, the commune step (Điều 7.2).
+PROGRAMME_EDIT = [
+    *PROGRAMME_VIEW,
+    "programme.add_productidea",
+    "programme.change_productidea",
+    "programme.review_productidea",
+    "programme.change_businessplan",
+    "programme.review_businessplan",
+    "programme.add_dossier",
+    "programme.change_dossier",
+    "programme.commune_dossier",
+]
+# The province's work: the cycle, its steps and rounds, the province step (Điều 7.3).
+PROGRAMME_MANAGE = [
+    *PROGRAMME_VIEW,
+    "programme.add_programmecycle",
+    "programme.change_programmecycle",
+    "programme.province_dossier",
+]
 VIEW_ALL = [
     "accounts.view_user",
     "accounts.view_roleassignment",
@@ -44,6 +71,7 @@ VIEW_ALL = [
     "certification.view_certificate",
     "certification.view_recognitiondecision",
     *EVALUATION_VIEW,
+    *PROGRAMME_VIEW,
 ]
 # Keeping the registries: create and edit producers and products, import lists.
 REGISTRY_EDIT = [
@@ -87,6 +115,7 @@ ROLES = [
             "evaluation.approve_evaluationresult",
             "evaluation.publish_scoresheet",
             *CERTIFICATION_MANAGE,
+            *PROGRAMME_MANAGE,
         ],
         "sort_order": 20,
     },
@@ -101,6 +130,7 @@ ROLES = [
             "certification.view_recognitiondecision",
             "certification.add_recognitiondecision",
             "certification.change_recognitiondecision",
+            *PROGRAMME_MANAGE,
         ],
         "sort_order": 30,
     },
@@ -118,6 +148,7 @@ ROLES = [
             "registry.view_product",
             "certification.view_certificate",
             *EVALUATION_VIEW,
+            *PROGRAMME_VIEW,
         ],
         "sort_order": 40,
     },
@@ -132,6 +163,7 @@ ROLES = [
             # The evaluations and results of the commune's own products.
             "evaluation.view_sessionproduct",
             "evaluation.view_evaluationresult",
+            *PROGRAMME_EDIT,
         ],
         "sort_order": 50,
     },
