@@ -48,6 +48,15 @@ PUBLIC = {
     "certification:verify",
     "certification:public_keys",
     "api:check_label",
+    # The public catalogue and its open data (published, certified products only).
+    "catalogue:product_list",
+    "catalogue:product_detail",
+    "catalogue:photo",
+    "catalogue:producer_detail",
+    "catalogue:open_data",
+    "catalogue:open_data_csv",
+    "catalogue:open_data_json",
+    "catalogue:set_language",
 }
 # Reference data every signed-in user may read (places and the 2025 successions).
 REFERENCE = {

@@ -254,6 +254,11 @@ OCOP_HOME_AREA = os.environ.get("OCOP_HOME_AREA", "19")
 OCOP_SITE_NAME = os.environ.get("OCOP_SITE_NAME", "")
 # Ed25519 keys that sign certificate labels (private; back them up): see certification/signing.py.
 OCOP_SIGNING_KEYS_DIR = os.environ.get("OCOP_SIGNING_KEYS_DIR", str(VAR_DIR / "keys"))
+# Map tiles of the public catalogue (any XYZ tile server; a local one where the internet is closed).
+OCOP_MAP_TILES = os.environ.get("OCOP_MAP_TILES", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+OCOP_MAP_ATTRIBUTION = os.environ.get(
+    "OCOP_MAP_ATTRIBUTION", '© <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
+)
 # The public address of the site: links in e-mails and the URL printed in certificates' QR codes.
 OCOP_SITE_URL = os.environ.get("OCOP_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Behind nginx, the client's address is the last one nginx appended to X-Forwarded-For.

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -45,8 +46,14 @@ class VerifyView(View):
             check = signing.check_label(request.build_absolute_uri())
             matches = check.ok and check.fields == signing.LabelFields.of(certificate)
             label = {"checked": True, "authentic": check.ok, "matches": matches, "reason": check.reason}
+        from ocop.catalogue.selectors import reachable_products
+
+        public = reachable_products(today).filter(pk=certificate.product_id).exists()
         context = {
             "title": _("OCOP certificate verification"),
+            "catalogue_url": reverse("catalogue:product_detail", args=[certificate.product_id])
+            if public
+            else "",
             "certificate": certificate,
             "product": certificate.product,
             "status": status,
