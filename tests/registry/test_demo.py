@@ -168,7 +168,8 @@ def test_certificates_last_36_months_under_the_rule_of_their_date(loaded):
     for c in Certificate.objects.all():
         end = demo.add_months(c.issued_on, 36) - dt.timedelta(days=1)
         assert c.valid_until == end
-        assert c.rule_version == ("148/QĐ-TTg" if c.issued_on >= dt.date(2023, 2, 24) else "1048/QĐ-TTg")
+        assert c.rule_version == demo.rule_for(c.issued_on)
+        assert c.rule_version in ("1048/QĐ-TTg", "148/QĐ-TTg", "26/2026/QĐ-TTg")
         assert c.issuing_level == (IssuingLevel.MINISTRY if c.stars == 5 else IssuingLevel.PROVINCE)
 
 
@@ -194,10 +195,19 @@ def test_illustrative_records_are_flagged_and_never_look_official(loaded):
     assert not Certificate.objects.filter(product__is_illustrative=True, is_illustrative=False).exists()
 
 
+def test_illustrative_re_evaluations_keep_products_in_force_today(loaded):
+    """Certificates ending after the last published total were mostly renewed the next day."""
+    renewals = Certificate.objects.filter(is_illustrative=True, note__contains="đánh giá lại minh họa khi hết 36")
+    assert renewals.count() == 113
+    assert all(c.issued_on > dt.date(2023, 11, 30) for c in renewals)
+    in_force = Certificate.objects.valid_on(dt.date(2026, 12, 1)).values("product").distinct().count()
+    assert in_force > 80
+
+
 def test_sizes(loaded):
     assert loaded.producers == Producer.objects.count() == 117
     assert loaded.products == Product.objects.count() == 199
-    assert loaded.certificates == Certificate.objects.count() == 240
+    assert loaded.certificates == Certificate.objects.count() == 353
     assert Producer.objects.filter(is_illustrative=False).count() == 25
     assert Product.objects.filter(is_illustrative=False).count() == 36
     assert Certificate.objects.filter(is_illustrative=False).count() == 40
@@ -222,7 +232,7 @@ def test_plan_is_deterministic(db):
 def test_second_load_creates_nothing(db):
     out = StringIO()
     call_command("demo", "load", stdout=out)
-    assert "117 producers, 199 products, 240 certificates created" in out.getvalue()
+    assert "117 producers, 199 products, 353 certificates created" in out.getvalue()
     before, events = snapshot(), AuditEvent.objects.count()
     out = StringIO()
     call_command("demo", "load", stdout=out)
@@ -257,7 +267,7 @@ def test_reset_rebuilds_the_same_data_and_keeps_other_records(db, province_admin
 
     out = StringIO()
     call_command("demo", "reset", stdout=out)
-    assert "199 products, 240 certificates deleted" in out.getvalue()
+    assert "199 products, 353 certificates deleted" in out.getvalue()
     assert Producer.objects.filter(pk=own.pk).exists()
     assert Producer.objects.filter(pk=tai_hoan.pk).exists()  # kept: it has a product the demo did not make
     assert Product.objects.filter(name="Sản phẩm người dùng thêm").exists()

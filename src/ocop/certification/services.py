@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from ocop.accounts.selectors import user_scope
 from ocop.audit import services as audit
+from ocop.core.dates import add_months
 from ocop.core.text import nfc
 
 from . import signing
@@ -34,15 +35,6 @@ from .models import (
 # Điều 8.4: the revocation is decided within 15 days of the competent authority's conclusion.
 REVOCATION_DAYS = 15
 MAX_SCAN_MB = 20
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """`day` plus whole months, clamped to the month's last day (29/02 + 12 → 28/02)."""
-    import calendar
-
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def valid_until(issued_on: dt.date, months: int) -> dt.date:

@@ -63,7 +63,6 @@ and stars — is missing) and written in one transaction with one audit event (`
 
 from __future__ import annotations
 
-import calendar
 import csv
 import datetime as dt
 import random
@@ -75,6 +74,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from ocop.core.dates import add_months
 from ocop.core.text import search_text
 
 from .choices import ProducerKind
@@ -87,6 +87,10 @@ PROVINCE_PATH = "legacy/06/"
 CITY = "Thành phố Bắc Kạn"
 SCHEME = "26-2026"
 RULE_148_FROM = dt.date(2023, 2, 24)
+RULE_26_FROM = dt.date(2026, 5, 22)
+# Illustrative re-evaluations are planned for certificates ending after the last published total
+# (30/11/2023) and before this day, so that the demo has certificates in force in late 2026.
+RENEWALS_UNTIL = dt.date(2026, 11, 30)
 PROVINCE_AUTHORITY = "UBND tỉnh Bắc Kạn"
 MINISTRY_AUTHORITY = "Bộ Nông nghiệp và Phát triển nông thôn"
 PRODUCER_ACCOUNT = ("htx.taihoan", "HTX Tài Hoan")
@@ -375,13 +379,9 @@ class Units:
         return f"{self.names[commune_path]} ({self.names[self.district_of(commune_path)]})"
 
 
-def add_months(day: dt.date, months: int) -> dt.date:
-    year, month = divmod(day.month - 1 + months, 12)
-    year, month = day.year + year, month + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def rule_for(day: dt.date) -> str:
+    if day >= RULE_26_FROM:
+        return "26/2026/QĐ-TTg"
     return "148/QĐ-TTg" if day >= RULE_148_FROM else "1048/QĐ-TTg"
 
 
@@ -773,6 +773,21 @@ def build_plan(units: Units) -> list[ProducerPlan]:
             product.name = f"Sản phẩm minh họa {number:03d} — {label}"
             product.category_code = category
             product.commune = p.commune
+
+    # Re-evaluations after the published totals: most illustrative products whose certificate ended
+    # since 01/12/2023 were re-evaluated in time and hold a new one from the next day (so the demo
+    # has products in force today, some in their re-evaluation window); the others lapsed.
+    for p in illustrative:
+        for product in p.products:
+            last = max(product.certificates, key=lambda x: x.issued_on)
+            if last.ended_on is None and T2023_11 < last.valid_until < RENEWALS_UNTIL and rng.random() < 0.8:
+                product.certificates.append(
+                    cert(
+                        last.stars,
+                        last.valid_until + dt.timedelta(days=1),
+                        "đánh giá lại minh họa khi hết 36 tháng",
+                    )
+                )
     return real + illustrative
 
 
