@@ -193,7 +193,7 @@ def create_cycle(actor, data: dict[str, Any]) -> ProgrammeCycle:
 
     cycle = ProgrammeCycle(state=StageState.PLANNED)
     _assign(cycle, data, CYCLE_FIELDS)
-    errors = _clean(cycle, exclude=["rule_version", "area"])
+    errors = _clean(cycle, exclude=["rule_version", "area", "name"])
     year = cycle.year or 0
     if not 2000 <= year <= 2100:
         errors.setdefault("year", []).append(_("Enter the year."))
@@ -315,18 +315,17 @@ def set_cycle_state(
 ) -> ProgrammeCycle:
     _cycle_permission(actor, cycle.area)
     day = _today(day)
-    _check_move(cycle.state, to_state)
-    if to_state == StageState.CLOSED:
-        open_steps = [str(s) for s in cycle.steps.exclude(state=StageState.CLOSED)]
-        open_rounds = [str(r) for r in cycle.rounds.exclude(state=StageState.CLOSED)]
-        if open_steps or open_rounds:
-            raise ValidationError(
-                _("Close these first: %(names)s.") % {"names": "; ".join(open_steps + open_rounds)},
-                code="children_open",
-            )
     with transaction.atomic():
         cycle = ProgrammeCycle.objects.select_for_update().get(pk=cycle.pk)
         _check_move(cycle.state, to_state)
+        if to_state == StageState.CLOSED:
+            open_steps = [str(s) for s in cycle.steps.exclude(state=StageState.CLOSED)]
+            open_rounds = [str(r) for r in cycle.rounds.exclude(state=StageState.CLOSED)]
+            if open_steps or open_rounds:
+                raise ValidationError(
+                    _("Close these first: %(names)s.") % {"names": "; ".join(open_steps + open_rounds)},
+                    code="children_open",
+                )
         _move(
             actor,
             cycle,
@@ -1525,9 +1524,22 @@ def submit_dossier(actor, dossier: Dossier, day: dt.date | None = None) -> Dossi
     candidate = copy.copy(version)
     candidate.content = {**version.content, **content.identity(dossier.product)}
     _raise_problems(completeness.producer_problems(dossier, candidate, day), "incomplete")
+    previous = version.based_on
+    if (
+        previous is not None
+        and previous.dossier_id == dossier.pk
+        and content.diff_versions(previous, candidate, new_evidence=list(version.evidence.all())).empty
+    ):
+        raise ValidationError(
+            _("Nothing has changed since version %(n)s: change what was asked first.")
+            % {"n": previous.number},
+            code="unchanged",
+        )
     basis = ""
     if dossier.kind == EvaluationKind.REEVALUATION:
-        basis = check_filing_window(dossier.certificate, day)
+        from ocop.certification.models import Certificate
+
+        basis = check_filing_window(Certificate.objects.get(pk=dossier.certificate_id), day)
     with transaction.atomic():
         dossier = (
             Dossier.objects.select_for_update()

@@ -71,47 +71,43 @@ class CheckedFile:
     sha256: str
 
 
+def _refuse(field: str, message: str, code: str):
+    return ValidationError({field: ValidationError(message, code=code)})
+
+
 def check_upload(upload, field: str = "file") -> CheckedFile:
     """Validate an uploaded file, or raise a ValidationError (on `field`) saying why not."""
     limit = max_bytes()
+    limit_mb = limit // (1024 * 1024)
     size = getattr(upload, "size", None) or 0
     if size > limit:
-        raise ValidationError(
-            {
-                field: _("The file is %(size).1f MB; at most %(max)s MB are allowed.")
-                % {"size": size / 1024 / 1024, "max": limit // (1024 * 1024)}
-            },
-            code="too_large",
+        raise _refuse(
+            field,
+            _("The file is %(size).1f MB; at most %(max)s MB are allowed.")
+            % {"size": size / 1024 / 1024, "max": limit_mb},
+            "too_large",
         )
     upload.seek(0)
     data = upload.read(limit + 1)
     if len(data) > limit:
-        raise ValidationError(
-            {field: _("The file is larger than %(max)s MB.") % {"max": limit // (1024 * 1024)}},
-            code="too_large",
-        )
+        raise _refuse(field, _("The file is larger than %(max)s MB.") % {"max": limit_mb}, "too_large")
     if not data:
-        raise ValidationError({field: _("The file is empty.")}, code="empty")
+        raise _refuse(field, _("The file is empty."), "empty")
     kind = sniff(data[:16], io.BytesIO(data))
     if kind is None:
-        raise ValidationError(
-            {
-                field: _(
-                    "This kind of file is not accepted: "
-                    "upload a PDF, a JPEG or PNG image, or a Word or Excel file."
-                )
-            },
-            code="type",
+        raise _refuse(
+            field,
+            _("This kind of file is not accepted: only PDF, JPEG, PNG, Word and Excel files are."),
+            "type",
         )
     original = os.path.basename(getattr(upload, "name", "") or "")[:255]
     extension = os.path.splitext(original)[1].lower()
     if extension and extension not in NAME_EXTENSIONS[kind]:
-        raise ValidationError(
-            {
-                field: _("The file's name ends in %(ext)s but its content is a %(kind)s file.")
-                % {"ext": extension, "kind": EXTENSIONS[kind].upper()}
-            },
-            code="type",
+        raise _refuse(
+            field,
+            _("The file's name ends in %(ext)s but its content is a %(kind)s file.")
+            % {"ext": extension, "kind": EXTENSIONS[kind].upper()},
+            "type",
         )
     return CheckedFile(
         content=ContentFile(data),
