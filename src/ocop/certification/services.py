@@ -112,7 +112,8 @@ def draft_decision(
     default_authority = (
         _("Ministry of Agriculture and Environment")
         if level == IssuingLevel.MINISTRY
-        else _("People's Committee of %(area)s") % {"area": area.name if area else ""}
+        else _("People's Committee of %(area)s")
+        % {"area": (area.name[:1].lower() + area.name[1:]) if area else ""}
     )
     decision = RecognitionDecision(
         kind=kind,
