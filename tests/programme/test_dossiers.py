@@ -187,9 +187,11 @@ def test_a_filed_version_never_changes_and_a_change_is_a_new_version(owner, nari
     assert dossier.state == DossierState.AT_COMMUNE and dossier.versions.count() == 2
 
 
-def test_taking_a_filed_dossier_back_from_the_commune(owner, dossier):
+def test_taking_a_filed_dossier_back_from_the_commune(owner, nari_officer, dossier):
     fill(owner, dossier)
     dossier = services.submit_dossier(owner, dossier)
+    with pytest.raises(PermissionDenied):  # the commune returns it, with a reason, instead
+        services.new_version(nari_officer, dossier)
     version = services.new_version(owner, dossier, "Cập nhật doanh thu")
     dossier.refresh_from_db()
     assert version.number == 2 and dossier.state == DossierState.DRAFT and dossier.deadline is None
@@ -430,4 +432,39 @@ def test_a_round_takes_only_dossiers_proposed_before_its_cut_off(
     dossier = services.accept_dossier(province_admin, dossier, day=D(year, 5, 5))
     with pytest.raises(ValidationError) as exc:
         services.assign_dossier(province_admin, dossier, round_, session)
+    assert "round" in exc.value.message_dict
+
+
+def test_a_reevaluation_goes_to_a_session_without_a_round(owner, nari_officer, province_admin, reevaluation):
+    _certificate, dossier = reevaluation(150)
+    dossier = services.submit_dossier(owner, dossier)
+    commune_complete(nari_officer, dossier)
+    dossier = services.propose(nari_officer, dossier)
+    dossier = services.accept_dossier(province_admin, dossier)
+    council = make_council(province_admin, members=1, secretary=False)
+    session = evaluation.create_session(
+        province_admin,
+        {
+            "council": council,
+            "name": "Lấy ý kiến",
+            "date": TODAY() + dt.timedelta(days=60),
+            "mode": "written",
+        },
+    )
+    dossier = services.assign_dossier(province_admin, dossier, None, session)
+    assert dossier.state == DossierState.ASSIGNED and dossier.round is None
+    assert dossier.entry.kind == "reevaluation" and dossier.deadline == TODAY() + dt.timedelta(days=45)
+    # The session is after the 45 days: the assignment records it.
+    assert "\n" in dossier.events.get(action="assign").reason
+
+
+def test_a_first_evaluation_needs_a_round(owner, nari_officer, province_admin, dossier):
+    dossier = to_province(owner, nari_officer, dossier)
+    dossier = services.accept_dossier(province_admin, dossier)
+    council = make_council(province_admin, members=1, secretary=False)
+    session = evaluation.create_session(
+        province_admin, {"council": council, "name": "Phiên", "date": TODAY(), "mode": "meeting"}
+    )
+    with pytest.raises(ValidationError) as exc:
+        services.assign_dossier(province_admin, dossier, None, session)
     assert "round" in exc.value.message_dict

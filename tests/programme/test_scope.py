@@ -223,7 +223,7 @@ def test_chodon_cannot_see_or_change_nari(client, chodon_officer, secrets):
         ProductIdea.objects.count(),
     )
     assert after == before
-    for url in ("/programme/", "/programme/ideas/", "/programme/plans/", "/programme/cycles/"):
+    for url in ("/programme/dossiers/", "/programme/ideas/", "/programme/plans/", "/programme/cycles/"):
         for fmt in ("csv", "xlsx"):
             response = client.get(url, {"export": fmt})
             assert response.status_code == 200 and SECRET.encode() not in response.content
@@ -239,7 +239,7 @@ def test_the_nari_officer_and_the_producer_see_them(client, nari_officer, secret
             reverse("programme_api:get_dossier", args=[secrets["dossier"].pk]),
         ):
             assert client.get(url).status_code == 200, url
-        assert SECRET in client.get("/programme/").content.decode()
+        assert SECRET in client.get("/programme/dossiers/").content.decode()
         response = client.get(
             reverse("programme:evidence_file", args=[secrets["dossier"].pk, secrets["evidence"].pk])
         )

@@ -203,7 +203,13 @@ def _count(client, url):
 
 @pytest.mark.parametrize(
     "url",
-    ["/programme/", "/programme/ideas/", "/programme/plans/", "/programme/cycles/", "/programme/overdue/"],
+    [
+        "/programme/dossiers/",
+        "/programme/ideas/",
+        "/programme/plans/",
+        "/programme/cycles/",
+        "/programme/overdue/",
+    ],
 )
 def test_list_query_counts_do_not_grow_with_rows(client, province_admin, url):
     officer = make_user("tn.xa", "commune_officer", THAI_NGUYEN)  # a commune officer's role over all communes

@@ -273,7 +273,7 @@ class ProvinceReturnIn(ReasonIn):
 
 
 class AssignIn(Schema):
-    round_id: int = Field(..., ge=1, le=MAX_ID)
+    round_id: int | None = Field(None, ge=1, le=MAX_ID, description="Optional for a re-evaluation")
     session_id: int = Field(..., ge=1, le=MAX_ID)
 
 
@@ -546,9 +546,11 @@ def assign_dossier_to_session(request, dossier_id: int, payload: AssignIn):
 
     dossier = _dossier(request, dossier_id)
     cycles = ProgrammeCycle.objects.for_user(request.user, "view")
-    round_ = get_object_or_404(
-        EvaluationRound.objects.filter(cycle__in=cycles).select_related("cycle"), pk=payload.round_id
-    )
+    round_ = None
+    if payload.round_id is not None:
+        round_ = get_object_or_404(
+            EvaluationRound.objects.filter(cycle__in=cycles).select_related("cycle"), pk=payload.round_id
+        )
     session = get_object_or_404(
         EvaluationSession.objects.for_user(request.user, "view").select_related("council"),
         pk=payload.session_id,

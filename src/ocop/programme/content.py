@@ -161,6 +161,8 @@ def fields_for(kind: str) -> list[FieldSpec]:
 
 
 def label_of(key: str) -> str:
+    if key == "self_assessment":
+        return str(_("Self-assessment: criteria answered"))
     if key in FIELD_BY_KEY:
         return str(FIELD_BY_KEY[key].label)
     if key in IDENTITY_LABELS:

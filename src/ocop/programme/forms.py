@@ -273,8 +273,13 @@ class AssignForm(forms.Form):
     round = forms.ModelChoiceField(label=_("Evaluation round"), queryset=None)
     session = forms.ModelChoiceField(label=_("Council session"), queryset=None)
 
-    def __init__(self, *args, rounds=None, sessions=None, **kwargs):
+    def __init__(self, *args, rounds=None, sessions=None, round_required: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["round"].queryset = rounds
+        self.fields["round"].required = round_required
+        if not round_required:
+            self.fields["round"].help_text = _(
+                "A re-evaluation runs on its own 45 days: the round is optional."
+            )
         self.fields["session"].queryset = sessions
         self.fields["session"].label_from_instance = lambda s: f"{s} — {s.council.name}"

@@ -963,6 +963,11 @@ def may_edit_dossier(actor, dossier: Dossier) -> bool:
     return is_own(actor, dossier.producer) or may(actor, "programme.change_dossier", dossier.commune)
 
 
+def may_recall(actor, dossier: Dossier) -> bool:
+    """Who may take a dossier back from the commune: the producer, or the officer who entered it."""
+    return is_own(actor, dossier.producer) or getattr(actor, "pk", None) == dossier.filed_by_id
+
+
 def _require_edit(actor, dossier: Dossier) -> None:
     if not may_edit_dossier(actor, dossier):
         raise PermissionDenied(_("Only the producer or the commune's officers may change this dossier."))
@@ -1244,6 +1249,8 @@ def new_version(actor, dossier: Dossier, reason: str = "") -> DossierVersion:
         return latest
     if dossier.state not in (DossierState.AT_COMMUNE, DossierState.RETURNED):
         raise ValidationError(_("The dossier cannot be taken back now."), code="state")
+    if dossier.state == DossierState.AT_COMMUNE and not may_recall(actor, dossier):
+        raise PermissionDenied(_("Only whoever filed the dossier takes it back; the commune returns it."))
     with transaction.atomic():
         dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
         version = _new_version(actor, dossier, latest)
@@ -1340,6 +1347,7 @@ def set_assessment(actor, dossier: Dossier, answers: dict[str, tuple[int | None,
     if errors:
         raise ValidationError(errors)
     if changes:
+        detail = ", ".join(f"{k}: {b or '—'} → {a or '—'}" for k, (b, a) in sorted(changes.items()))
         with transaction.atomic():
             version.assessment = stored
             version.save(update_fields=["assessment", "updated_at"])
@@ -1347,9 +1355,9 @@ def set_assessment(actor, dossier: Dossier, answers: dict[str, tuple[int | None,
                 actor=actor,
                 action="update",
                 obj=dossier,
-                changes={f"self-assessment {k}": v for k, v in changes.items()},
+                changes={"self_assessment": [None, len(changes)]},
                 area=dossier.commune,
-                message=f"v{version.number}",
+                message=f"v{version.number}: {detail}"[:2000],
             )
     return version
 
@@ -1829,10 +1837,11 @@ def accept_dossier(actor, dossier: Dossier, day: dt.date | None = None) -> Dossi
     return dossier
 
 
-def assign_dossier(actor, dossier: Dossier, round_: EvaluationRound, session) -> Dossier:
+def assign_dossier(actor, dossier: Dossier, round_: EvaluationRound | None, session) -> Dossier:
     """Put a complete dossier before a council: in an open round, in one of its council's sessions
     (through `ocop.evaluation.services.add_product`); the dossier keeps the link to the product in
-    the session, whose advisory review it then shows."""
+    the session, whose advisory review it then shows. A re-evaluation runs on its own 45 days
+    (Điều 7.6.g) and needs no round; a session after its deadline is recorded as late."""
     from ocop.core.scope import Scope
     from ocop.evaluation import services as evaluation
     from ocop.evaluation.choices import CouncilLevel, EntryState, SessionState
@@ -1851,57 +1860,75 @@ def assign_dossier(actor, dossier: Dossier, round_: EvaluationRound, session) ->
     version = dossier.accepted_version or latest_version(dossier)
     _raise_problems(completeness.problems(dossier, version, day), "incomplete")
     errors: dict[str, list[str]] = {}
-    cycle = round_.cycle
-    if round_.state != StageState.ACTIVE:
-        errors.setdefault("round", []).append(_("The round is not open."))
-    if cycle.area is not None and not Scope(paths=frozenset({cycle.area.path})).covers_unit(dossier.commune):
-        errors.setdefault("round", []).append(_("The round belongs to another area."))
-    if dossier.proposed_on and dossier.proposed_on >= round_.proposals_before:
-        errors.setdefault("round", []).append(
-            _("The round takes dossiers proposed before %(day)s; this one was proposed on %(on)s.")
-            % {"day": _d(round_.proposals_before), "on": _d(dossier.proposed_on)}
-        )
-    wanted = CouncilLevel.CENTRAL if round_.level == RoundLevel.MINISTRY else CouncilLevel.PROVINCE
+    reevaluation = dossier.kind == EvaluationKind.REEVALUATION
+    wanted = CouncilLevel.PROVINCE
+    if round_ is None:
+        if not reevaluation:
+            errors.setdefault("round", []).append(_("Choose the evaluation round."))
+    else:
+        cycle = round_.cycle
+        if round_.state != StageState.ACTIVE:
+            errors.setdefault("round", []).append(_("The round is not open."))
+        if cycle.area is not None and not Scope(paths=frozenset({cycle.area.path})).covers_unit(
+            dossier.commune
+        ):
+            errors.setdefault("round", []).append(_("The round belongs to another area."))
+        if dossier.proposed_on and dossier.proposed_on >= round_.proposals_before:
+            errors.setdefault("round", []).append(
+                _("The round takes dossiers proposed before %(day)s; this one was proposed on %(on)s.")
+                % {"day": _d(round_.proposals_before), "on": _d(dossier.proposed_on)}
+            )
+        wanted = CouncilLevel.CENTRAL if round_.level == RoundLevel.MINISTRY else CouncilLevel.PROVINCE
+        if session.date >= round_.evaluate_before:
+            errors.setdefault("session", []).append(
+                _("The round is evaluated before %(day)s; the session is on %(on)s.")
+                % {"day": _d(round_.evaluate_before), "on": _d(session.date)}
+            )
     if session.council.level != wanted:
         errors.setdefault("session", []).append(_("The session's council is not of the round's level."))
-    elif round_.council_id and session.council_id != round_.council_id:
+    elif round_ is not None and round_.council_id and session.council_id != round_.council_id:
         errors.setdefault("session", []).append(_("The round is held by another council."))
     if session.state == SessionState.CLOSED:
         errors.setdefault("session", []).append(_("The session is closed."))
-    if session.date >= round_.evaluate_before:
-        errors.setdefault("session", []).append(
-            _("The round is evaluated before %(day)s; the session is on %(on)s.")
-            % {"day": _d(round_.evaluate_before), "on": _d(session.date)}
-        )
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
         dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
-        entry = evaluation.add_product(actor, session, {"product": dossier.product, "kind": dossier.kind})
+        data = {"product": dossier.product, "kind": dossier.kind}
+        sheet = version.sheet
+        if (
+            sheet is not None
+            and sheet.rule_version_id == session.rule_version_id
+            and sheet.superseded_by_id is None
+        ):
+            data["sheet"] = sheet  # the council scores on the sheet the producer assessed themselves on
+        entry = evaluation.add_product(actor, session, data)
         old = dossier.state
         dossier.state = DossierState.ASSIGNED
         dossier.round = round_
         dossier.entry = entry
-        if dossier.kind != EvaluationKind.REEVALUATION:
+        if not reevaluation:
             dossier.province_deadline = round_.last_day
         dossier.deadline = dossier.province_deadline
         dossier.save()
+        where = " — ".join(str(x) for x in (round_, session) if x is not None)
+        if dossier.province_deadline and session.date > dossier.province_deadline:
+            where += "\n" + _("The session is after the deadline of %(day)s.") % {
+                "day": _d(dossier.province_deadline)
+            }
         audit.record(
             actor=actor,
             action="state",
             obj=dossier,
-            changes={"state": [old, dossier.state], "entry": [None, entry.pk], "round": [None, round_.pk]},
+            changes={
+                "state": [old, dossier.state],
+                "entry": [None, entry.pk],
+                "round": [None, round_.pk if round_ else None],
+            },
             area=dossier.commune,
-            message=str(session),
+            message=where,
         )
-        event = _event(
-            actor,
-            dossier,
-            DossierAction.ASSIGN,
-            from_state=old,
-            reason=f"{round_} — {session}",
-            version=version,
-        )
+        event = _event(actor, dossier, DossierAction.ASSIGN, from_state=old, reason=where, version=version)
         _tell(actor, dossier, event)
     return dossier
 

@@ -138,5 +138,4 @@ def stream(stored, *, download_name: str):
     )
     response["Cache-Control"] = "private, max-age=600"
     response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response

@@ -5,7 +5,6 @@ from . import views
 app_name = "programme"
 
 urlpatterns = [
-    path("", views.DossierListView.as_view(), name="dossier_list"),
     path("mine/", views.MyProgrammeView.as_view(), name="my"),
     path("overdue/", views.OverdueView.as_view(), name="overdue"),
     # The cycle, its steps and rounds.
@@ -39,6 +38,7 @@ urlpatterns = [
     ),
     path("plans/<id:pk>/<slug:action>/", views.PlanActionView.as_view(), name="plan_action"),
     # Dossiers.
+    path("dossiers/", views.DossierListView.as_view(), name="dossier_list"),
     path("dossiers/new/", views.DossierCreateView.as_view(), name="dossier_create"),
     path("dossiers/<id:pk>/", views.DossierDetailView.as_view(), name="dossier_detail"),
     path("dossiers/<id:pk>/edit/", views.DossierEditView.as_view(), name="dossier_edit"),

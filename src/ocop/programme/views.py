@@ -277,6 +277,7 @@ class IdeaDetailView(ObjectDetailView):
 
 class IdeaCreateView(ServiceFormView):
     form_class = IdeaForm
+    template_name = "programme/idea_form.html"
     title = gettext_lazy("New product idea")
 
     def get_form(self, request, obj, data=None):
@@ -517,8 +518,6 @@ def _evidence_counts(evidence) -> dict[str, int]:
 
 class DossierDetailView(LoginRequiredMixin, View):
     def get(self, request, pk):
-        from ocop.audit.selectors import history_for
-
         dossier = _dossier(request, pk)
         user = request.user
         today = timezone.localdate()
@@ -565,8 +564,11 @@ class DossierDetailView(LoginRequiredMixin, View):
             and dossier.state in (DossierState.DRAFT, DossierState.RETURNED)
             and not version.sealed,
             "can_recall": can_edit
-            and dossier.state in (DossierState.AT_COMMUNE, DossierState.RETURNED)
-            and version.sealed,
+            and version.sealed
+            and (
+                dossier.state == DossierState.RETURNED
+                or (dossier.state == DossierState.AT_COMMUNE and services.may_recall(user, dossier))
+            ),
             "can_withdraw": can_edit and dossier.state not in (DossierState.ASSIGNED, DossierState.WITHDRAWN),
             "commune_step": commune and dossier.state == DossierState.AT_COMMUNE,
             "province_step": province and dossier.state in (DossierState.AT_PROVINCE, DossierState.ACCEPTED),
@@ -586,7 +588,7 @@ class DossierDetailView(LoginRequiredMixin, View):
             "tourism": completeness.is_community_tourism(dossier.product.category),
             "documents": DOCUMENTS,
             "today": today,
-            "history": history_for(dossier),
+            "history": _dossier_history(dossier),
         }
         if context["can_assign"]:
             context["assign_form"] = AssignForm(
@@ -596,12 +598,37 @@ class DossierDetailView(LoginRequiredMixin, View):
 
 
 def _content_rows(dossier, version):
+    from .forms import GENDERS
+
+    genders = dict(GENDERS)
     body = version.content or {}
     rows = []
     for code, label in content.PARTS.items():
         fields = [f for f in content.fields_for(dossier.kind) if f.part == code]
-        rows.append((label, [(f.label, body.get(f.key), f.widget) for f in fields]))
+        rows.append(
+            (
+                label,
+                [
+                    (
+                        f.label,
+                        genders.get(body.get(f.key) or "", "") if f.widget == "gender" else body.get(f.key),
+                        f.widget,
+                    )
+                    for f in fields
+                ],
+            )
+        )
     return rows
+
+
+def _dossier_history(dossier):
+    """The audit history, the content's keys shown by their labels."""
+    from ocop.audit.selectors import history_for
+
+    history = history_for(dossier)
+    for event in history:
+        event.rows = [(content.label_of(label), before, after) for label, before, after in event.rows]
+    return history
 
 
 def _criteria_choices(version):
@@ -666,6 +693,12 @@ class DossierEditView(LoginRequiredMixin, View):
 
     def get(self, request, pk):
         dossier = self._get(request, pk)
+        if dossier.state not in (DossierState.DRAFT, DossierState.RETURNED):
+            messages.error(
+                request,
+                _("The dossier has been filed: it can only change when it is returned for completion."),
+            )
+            return redirect(dossier.get_absolute_url())
         version = services.latest_version(dossier)
         form = ContentForm(kind=dossier.kind, initial_content=version.content)
         return self._render(request, dossier, version, form)
@@ -903,7 +936,12 @@ class DossierActionView(LoginRequiredMixin, View):
         elif action == "accept":
             _run(request, lambda: services.accept_dossier(user, dossier), _("The dossier is complete."))
         elif action == "assign":
-            form = AssignForm(post, rounds=_open_rounds(dossier), sessions=_sessions(user, dossier))
+            form = AssignForm(
+                post,
+                rounds=_open_rounds(dossier),
+                sessions=_sessions(user, dossier),
+                round_required=dossier.kind != "reevaluation",
+            )
 
             def assign():
                 data = _valid(form)
