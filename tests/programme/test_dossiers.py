@@ -468,3 +468,15 @@ def test_a_first_evaluation_needs_a_round(owner, nari_officer, province_admin, d
     with pytest.raises(ValidationError) as exc:
         services.assign_dossier(province_admin, dossier, None, session)
     assert "round" in exc.value.message_dict
+
+
+def test_demo_reset_removes_the_records_of_demo_products(owner, nari_officer, province_admin, product):
+    from ocop.programme.demo import reset_for_products
+    from ocop.programme.models import Dossier, DossierVersion
+
+    first = through_council(province_admin, owner, nari_officer, product, total=60)
+    certify(product, 3, dt.date.today() - dt.timedelta(days=30), result=first.entry.result)
+    upgrade = services.start_dossier(owner, {"product": product, "kind": "upgrade"})
+    assert upgrade.previous == first
+    assert reset_for_products([product.pk]) == 2
+    assert not Dossier.objects.exists() and not DossierVersion.objects.exists()

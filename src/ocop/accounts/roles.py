@@ -116,6 +116,7 @@ ROLES = [
             "evaluation.publish_scoresheet",
             *CERTIFICATION_MANAGE,
             *PROGRAMME_MANAGE,
+            *PROGRAMME_EDIT,  # holds the commune officers' rights, so it may grant their role
         ],
         "sort_order": 20,
     },
