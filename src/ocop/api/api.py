@@ -84,6 +84,7 @@ def _mount() -> None:
     from ocop.evaluation.api import router as evaluation_router
     from ocop.evaluation.sheet_api import router as criteria_router
     from ocop.geo.api import router as geo_router
+    from ocop.programme.api import router as programme_router
     from ocop.registry.api import router as registry_router
 
     api.add_router("/places", geo_router)
@@ -93,6 +94,7 @@ def _mount() -> None:
     api.add_router("/criteria", criteria_router)
     api.add_router("/evaluation", evaluation_router)
     api.add_router("/certification", certification_router)
+    api.add_router("/programme", programme_router)
 
 
 _mount()

@@ -3,7 +3,7 @@
 - Certificates whose re-evaluation window (180 → 120 days before expiry, Điều 7.6.a) is open: their
   producer's accounts and the officers of the commune are notified once per certificate.
 - Certificates that ended yesterday or earlier without a new one: notified once at expiry.
-- Overdue steps of dossiers, when the programme app provides `overdue_steps(day)`.
+- Overdue steps of dossiers (`programme.services.notify_overdue`), once per step and deadline.
 Each notice has a key, so running the command twice (or twice a day) notifies once. The run itself
 is recorded in the audit trail with its counts."""
 
@@ -44,50 +44,30 @@ def commune_officers(unit):
 
 
 def remind(day: dt.date) -> Report:
+    from ocop.programme import selectors as programme_selectors
+    from ocop.programme import services as programme
+
     report = Report()
     with override("vi"), transaction.atomic():
-        window = Certificate.objects.filter(status_q(Status.WINDOW, day)).select_related(
-            "product", "product__producer", "product__commune"
-        )
-        for certificate in window:
+        # Re-evaluation windows (the programme's invitation: skips certificates whose dossier is filed).
+        for certificate in programme_selectors.reevaluation_invitations(day):
             report.window += 1
-            product = certificate.product
             report.lines.append(
-                f"{certificate.public_id} {product.name}: {_('re-evaluation window open until')} "
+                f"{certificate.public_id} {certificate.product.name}: {_('file the re-evaluation by')} "
                 f"{certificate.window_closes:%d/%m/%Y}, {_('expires')} {certificate.valid_until:%d/%m/%Y}"
             )
-            report.notices += len(
-                notify(
-                    [*product.producer.accounts.all(), *commune_officers(product.commune)],
-                    _("Re-evaluation of %(product)s: file between %(start)s and %(end)s")
-                    % {
-                        "product": product,
-                        "start": f"{certificate.window_opens:%d/%m/%Y}",
-                        "end": f"{certificate.window_closes:%d/%m/%Y}",
-                    },
-                    _(
-                        "Its OCOP certificate expires on %(until)s. Article 7.6 of Decision 26/2026/QĐ-TTg: "
-                        "the re-evaluation dossier is filed not earlier than 180 and not later than 120 days "
-                        "before expiry."
-                    )
-                    % {"until": f"{certificate.valid_until:%d/%m/%Y}"},
-                    url=certificate.get_absolute_url(),
-                    key=f"window-{certificate.public_id}",
-                )
-            )
+        report.notices += sum(n for _c, n in programme.invite_reevaluations(day))
+        # Certificates that ended in the last 30 days without a newer one.
         recently_expired = (
             Certificate.objects.filter(status_q(Status.EXPIRED, day))
             .filter(valid_until__gte=day - dt.timedelta(days=30))
             .select_related("product", "product__producer", "product__commune")
         )
         for certificate in recently_expired:
-            if (
-                Certificate.objects.filter(product=certificate.product)
-                .filter(status_q("", day))
-                .filter(issued_on__gt=certificate.issued_on)
-                .exists()
-            ):
-                continue
+            if Certificate.objects.filter(
+                product=certificate.product, issued_on__gt=certificate.issued_on
+            ).exists():
+                continue  # re-evaluated in time: a newer certificate follows it
             report.expired += 1
             product = certificate.product
             report.notices += len(
@@ -99,16 +79,9 @@ def remind(day: dt.date) -> Report:
                     key=f"expired-{certificate.public_id}",
                 )
             )
-        try:
-            from ocop.programme.services import overdue_steps
-        except ImportError:
-            overdue_steps = None
-        if overdue_steps is not None:
-            for step in overdue_steps(day):
-                report.overdue += 1
-                report.notices += len(
-                    notify(step.recipients, step.title, step.body, url=step.url, key=step.key)
-                )
+        # Dossier steps past their deadline (commune 15 working days, province, 45 days).
+        report.overdue = len(programme_selectors.overdue_steps(day))
+        report.notices += programme.notify_overdue(day)
         audit.record(
             actor=None,
             action="other",

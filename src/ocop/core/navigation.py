@@ -45,6 +45,17 @@ MENU: list[MenuGroup] = [
         ),
     ),
     MenuGroup(
+        _("OCOP cycle"),
+        (
+            MenuItem(_("Product dossiers"), "programme:dossier_list", "programme.view_dossier"),
+            MenuItem(_("Overdue"), "programme:overdue", "programme.view_dossier"),
+            MenuItem(_("Product ideas"), "programme:idea_list", "programme.view_productidea"),
+            MenuItem(_("Business plans"), "programme:plan_list", "programme.view_businessplan"),
+            MenuItem(_("OCOP cycles"), "programme:cycle_list", "programme.view_programmecycle"),
+            MenuItem(_("My OCOP dossiers"), "programme:my", "registry.selfservice"),
+        ),
+    ),
+    MenuGroup(
         _("Evaluation"),
         (
             MenuItem(_("My scoring"), "evaluation:my", when=_council_member),

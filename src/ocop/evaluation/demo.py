@@ -9,6 +9,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Q
 
 from .loader import BANDS
 from .scoring import SheetTree, stars_for
@@ -234,6 +235,17 @@ def reset_evaluation_demo() -> int:
     with transaction.atomic():
         sessions = EvaluationSession.objects.filter(council=council)
         entries = SessionProduct.objects.filter(session__in=sessions)
+        # Certificates and decisions someone issued from the demo's results go with them.
+        from ocop.certification.models import Certificate, RecognitionDecision
+
+        decisions = list(RecognitionDecision.objects.filter(results__entry__in=entries).distinct())
+        Certificate.objects.filter(Q(result__entry__in=entries) | Q(decision__in=decisions)).update(
+            superseded_by=None, revocation_decision=None
+        )
+        Certificate.objects.filter(Q(result__entry__in=entries) | Q(decision__in=decisions)).delete()
+        for decision in decisions:
+            decision.results.clear()
+            decision.delete()
         EvaluationResult.objects.filter(entry__in=entries).delete()
         Answer.objects.filter(scorecard__entry__in=entries).delete()
         Scorecard.objects.filter(entry__in=entries).delete()

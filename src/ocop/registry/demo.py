@@ -1029,6 +1029,12 @@ def load_registry_demo(actor=None) -> DemoReport:
     return report
 
 
+def demo_product_ids() -> list[int]:
+    """The ids of the products the demo created (real and illustrative rows of the plan)."""
+    plan = build_plan(Units.load())
+    return [p.pk for p in _demo_products(plan, _demo_producers(plan)).values()]
+
+
 def reset_registry_demo(actor=None) -> DemoReport:
     """Delete what the demo created — its products with everything attached to them, and its
     producers unless someone gave them other products — then load it again, in one transaction."""

@@ -54,6 +54,10 @@ class Command(BaseCommand):
             )
         elif subcommand == "reset":
             try:
+                from ocop.programme.demo import reset_for_products
+                from ocop.registry.demo import demo_product_ids
+
+                reset_for_products(demo_product_ids())
                 sessions = reset_evaluation_demo()
                 report = reset_registry_demo()
             except ProtectedError as exc:
