@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .scope import Scope, ScopedModelMixin, ScopedQuerySet
 
@@ -109,7 +110,7 @@ class Notification(ScopedModelMixin, models.Model):
         related_name="notifications",
         verbose_name=_("recipient"),
     )
-    title = models.CharField(_("title"), max_length=255)
+    title = models.CharField(pgettext_lazy("document", "title"), max_length=255)
     body = models.TextField(_("message"), blank=True)
     url = models.CharField(_("link"), max_length=500, blank=True)
     key = models.CharField(_("key"), max_length=200, blank=True)

@@ -20,6 +20,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ocop.core.models import TimeStampedModel
 from ocop.core.scope import Scope, ScopedModelMixin, ScopedQuerySet
@@ -350,7 +351,7 @@ class BusinessPlan(ScopedModelMixin, TimeStampedModel):
         verbose_name=_("product"),
         help_text=_("Registered when the plan is accepted."),
     )
-    title = models.CharField(_("title"), max_length=255)
+    title = models.CharField(pgettext_lazy("document", "title"), max_length=255)
     product_name = models.CharField(_("product name"), max_length=255)
     category = models.ForeignKey(
         "registry.ProductCategory",
@@ -427,7 +428,7 @@ def evidence_path(instance, filename: str) -> str:
 class StoredFileMixin(models.Model):
     """A checked upload: its type detected from the content, its size and SHA-256."""
 
-    title = models.CharField(_("title"), max_length=255)
+    title = models.CharField(pgettext_lazy("document", "title"), max_length=255)
     original_name = models.CharField(_("file name"), max_length=255, blank=True)
     content_type = models.CharField(_("type"), max_length=100, blank=True)
     size = models.PositiveIntegerField(_("size"), default=0)
@@ -748,8 +749,12 @@ class DossierEvent(models.Model):
         verbose_name=_("version"),
     )
     action = models.CharField(_("action"), max_length=16, choices=DossierAction.choices)
-    from_state = models.CharField(_("from"), max_length=12, choices=DossierState.choices, blank=True)
-    to_state = models.CharField(_("to"), max_length=12, choices=DossierState.choices, blank=True)
+    from_state = models.CharField(
+        pgettext_lazy("state", "from"), max_length=12, choices=DossierState.choices, blank=True
+    )
+    to_state = models.CharField(
+        pgettext_lazy("state", "to"), max_length=12, choices=DossierState.choices, blank=True
+    )
     reason = models.TextField(_("reason"), blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
