@@ -197,7 +197,9 @@ def test_illustrative_records_are_flagged_and_never_look_official(loaded):
 
 def test_illustrative_re_evaluations_keep_products_in_force_today(loaded):
     """Certificates ending after the last published total were mostly renewed the next day."""
-    renewals = Certificate.objects.filter(is_illustrative=True, note__contains="đánh giá lại minh họa khi hết 36")
+    renewals = Certificate.objects.filter(
+        is_illustrative=True, note__contains="đánh giá lại minh họa khi hết 36"
+    )
     assert renewals.count() == 113
     assert all(c.issued_on > dt.date(2023, 11, 30) for c in renewals)
     in_force = Certificate.objects.valid_on(dt.date(2026, 12, 1)).values("product").distinct().count()
