@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from ocop.core.views import ObjectDetailView, ObjectListView, require_perm
+from ocop.core.views import form_data as _valid
+from ocop.core.views import run_service as _run
 
 from . import documents, services, signing
 from .filters import CertificateFilterSet, DecisionFilterSet
@@ -77,30 +79,6 @@ class PublicKeysView(View):
 
 
 # --- officers' screens ---------------------------------------------------------------------------
-
-
-def _run(request, action, success: str):
-    try:
-        outcome = action()
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return None
-    except PermissionDenied as exc:
-        messages.error(request, str(exc) or _("You may not do this."))
-        return None
-    messages.success(request, success)
-    return outcome
-
-
-def _valid(form):
-    if form.is_valid():
-        return form.cleaned_data
-    raise ValidationError(
-        [
-            f"{form.fields[f].label}: {' '.join(e)}" if f in form.fields else " ".join(e)
-            for f, e in form.errors.items()
-        ]
-    )
 
 
 class CertificateListView(ObjectListView):

@@ -181,6 +181,35 @@ class ServiceFormView(LoginRequiredMixin, View):
         return render(request, self.template_name, self.context(request, obj, form), status=400)
 
 
+def error_text(exc) -> str:
+    """A service's refusal as one line (a ValidationError's messages, a PermissionDenied's text)."""
+    return " ".join(exc.messages) if hasattr(exc, "messages") else (str(exc) or _("You may not do this."))
+
+
+def run_service(request, action, success: str):
+    """Call a service from a POST and put its outcome in the messages: the service's result (True
+    when it returns nothing), or None when it refused (ValidationError, PermissionDenied)."""
+    try:
+        outcome = action()
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, error_text(exc))
+        return None
+    messages.success(request, success)
+    return outcome or True
+
+
+def form_data(form) -> dict:
+    """A form's cleaned data, or its errors (each prefixed with its field's label) raised as a
+    ValidationError — for POST actions whose form is not re-displayed."""
+    if form.is_valid():
+        return form.cleaned_data
+    problems = []
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        problems.append(f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+    raise ValidationError(problems)
+
+
 def require_perm(user, permission: str, unit=None) -> None:
     if not has_perm(user, permission, unit):
         raise PermissionDenied

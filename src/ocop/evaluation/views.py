@@ -19,6 +19,9 @@ from django.views import View
 
 from ocop.accounts.selectors import has_perm
 from ocop.core.views import ObjectDetailView, ObjectListView, ServiceFormView, require_perm
+from ocop.core.views import error_text as _errors
+from ocop.core.views import form_data as _valid
+from ocop.core.views import run_service as _run
 
 from . import scoring, selectors, services
 from .choices import SessionState
@@ -46,36 +49,6 @@ from .models import (
     SessionProduct,
 )
 from .tables import CouncilTable, ResultTable, SessionTable
-
-
-def _errors(exc) -> str:
-    return " ".join(exc.messages) if hasattr(exc, "messages") else str(exc)
-
-
-def _run(request, action, success: str):
-    """Call a service from a POST, put its outcome in the messages."""
-    try:
-        outcome = action()
-    except ValidationError as exc:
-        messages.error(request, _errors(exc))
-        return None
-    except PermissionDenied as exc:
-        messages.error(request, str(exc) or _("You may not do this."))
-        return None
-    messages.success(request, success)
-    return outcome or True
-
-
-def _valid(form):
-    """A form's cleaned data, or its errors (each prefixed with its field's label) as a ValidationError."""
-    if form.is_valid():
-        return form.cleaned_data
-    problems = []
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        problems.append(f"{label}: {' '.join(errors)}" if label else " ".join(errors))
-    raise ValidationError(problems)
-
 
 # --- my work -------------------------------------------------------------------------------------
 

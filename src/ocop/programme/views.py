@@ -18,6 +18,8 @@ from django.views import View
 
 from ocop.accounts.selectors import has_perm
 from ocop.core.views import ObjectDetailView, ObjectListView, ServiceFormView, require_perm
+from ocop.core.views import form_data as _valid
+from ocop.core.views import run_service as _run
 
 from . import assessment as self_assessment
 from . import completeness, content, selectors, services, uploads
@@ -52,35 +54,6 @@ from .models import (
     ProgrammeCycle,
 )
 from .tables import CycleTable, DossierTable, IdeaTable, PlanTable
-
-
-def _errors(exc) -> str:
-    return " ".join(exc.messages) if hasattr(exc, "messages") else str(exc)
-
-
-def _run(request, action, success: str):
-    """Call a service from a POST; put its outcome in the messages."""
-    try:
-        outcome = action()
-    except ValidationError as exc:
-        messages.error(request, _errors(exc))
-        return None
-    except PermissionDenied as exc:
-        messages.error(request, str(exc) or _("You may not do this."))
-        return None
-    messages.success(request, success)
-    return outcome or True
-
-
-def _valid(form):
-    if form.is_valid():
-        return form.cleaned_data
-    problems = []
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        problems.append(f"{label}: {' '.join(errors)}" if label else " ".join(errors))
-    raise ValidationError(problems)
-
 
 # --- cycles --------------------------------------------------------------------------------------
 
