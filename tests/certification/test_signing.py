@@ -146,3 +146,11 @@ def test_api_lists_in_scope_and_checks_labels_without_login(
         content_type="application/json",
     ).json()
     assert bad["authentic"] is False and bad["reason"] == "bad_signature"
+
+
+def test_rotation_keeps_the_labels_of_certificates_without_a_recorded_key(certificate):
+    Certificate.objects.filter(pk=certificate.pk).update(signing_key="")  # e.g. loaded in bulk
+    before = signing.label_url(Certificate.objects.get(pk=certificate.pk))
+    call_command("signing-key", "rotate")
+    after = Certificate.objects.get(pk=certificate.pk)
+    assert after.signing_key and signing.label_url(after) == before

@@ -19,6 +19,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, action, **options):
         if action == "rotate":
+            # Certificates that never recorded their key were signed with the current one: keep it,
+            # so their labels stay the same after the rotation.
+            from ocop.certification.models import Certificate
+
+            previous = signing.current_key_id()
+            Certificate.objects.filter(signing_key="").update(signing_key=previous)
             key_id = signing.create_key()
             self.stdout.write(f"New current key: {key_id}")
         else:
