@@ -10,7 +10,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/ocop
 PO_FILES := $(wildcard src/ocop/locale/*/LC_MESSAGES/*.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: run serve setup migrate data test test-sqlite test-pg lint check pdf-deps e2e-deps format lock messages makemessages clean
+.PHONY: run serve setup migrate data test test-sqlite test-pg lint check pdf-deps e2e-deps bench bench-deps format lock messages makemessages clean
 
 ## Install, migrate, load reference and demo data, then serve on http://$(HOST):$(PORT) with a worker.
 run: setup pdf-deps migrate data
@@ -49,8 +49,8 @@ data: migrate
 test: setup e2e-deps lint check test-sqlite test-pg
 
 lint: setup
-	$(BIN)/ruff check src tests scripts
-	$(BIN)/ruff format --check src tests scripts
+	$(BIN)/ruff check src tests scripts bench
+	$(BIN)/ruff format --check src tests scripts bench
 
 check: setup
 	OCOP_VAR_DIR=$$(mktemp -d) $(OCOP) check --fail-level WARNING
@@ -64,6 +64,17 @@ test-sqlite: setup
 test-pg: setup
 	@pg_isready -q -h 127.0.0.1 -p 5432 || (echo "PostgreSQL is not running on 127.0.0.1:5432" && exit 1)
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest -q $(PYTEST_ARGS)
+
+## National-scale benchmark on PostgreSQL (docs/performance.md): synthetic dataset, gunicorn, wrk.
+bench: setup pdf-deps bench-deps
+	@pg_isready -q -h 127.0.0.1 -p 5432 || (echo "PostgreSQL is not running on 127.0.0.1:5432" && exit 1)
+	$(BIN)/python -u bench/run.py $(BENCH_ARGS)
+
+bench-deps:
+	@command -v wrk >/dev/null 2>&1 || { \
+	  echo "Installing Debian's wrk (the load generator of make bench)"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk >/dev/null; }
 
 ## Debian's Pango with DejaVu fonts for WeasyPrint's PDFs (Vietnamese glyphs), and Chromium for
 ## the end-to-end tests (Playwright drives it; no browser download).
@@ -81,8 +92,8 @@ e2e-deps: pdf-deps
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
 format: setup
-	$(BIN)/ruff format src tests scripts
-	$(BIN)/ruff check --fix src tests scripts
+	$(BIN)/ruff format src tests scripts bench
+	$(BIN)/ruff check --fix src tests scripts bench
 
 ## Regenerate the lock file from requirements/*.in (needs pip-tools).
 lock:

@@ -14,6 +14,7 @@ Every value can be tuned from /etc/ocop/ocop.env without editing this file:
     GUNICORN_MAX_REQUESTS     recycle a worker after this many requests (default 1000; 0 = never)
     GUNICORN_FORWARDED_ALLOW_IPS  proxies trusted for X-Forwarded-Proto (default 127.0.0.1,::1)
     GUNICORN_LOG_LEVEL        error log level (default info)
+    GUNICORN_ACCESS_LOG       where the access log goes (default "-", stdout; empty: none)
 
 Logs go to stdout/stderr, i.e. to the systemd journal (`journalctl -u ocop-web`).
 """
@@ -79,7 +80,7 @@ control_socket_mode = 0o600
 # --- Logging ------------------------------------------------------------------------------------
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 errorlog = "-"
-accesslog = "-"
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None  # empty: no access log (make bench)
 # Client address (from nginx's X-Real-IP), user, time, request line, status, bytes, referrer,
 # user agent, duration in ms, and the request id the application used (the X-Request-ID it echoed;
 # the same id appears in nginx's log, in the application log lines and in the audit trail).
