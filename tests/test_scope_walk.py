@@ -429,17 +429,22 @@ def _call(client, method, url, case):
 
 
 def walked_elsewhere() -> set[str]:
-    """Routes whose out-of-scope walk lives in their app's tests: the programme's screens and API
-    (tests/programme/test_scope.py walks every one of them as the Chợ Đồn officer, a producer and
-    an anonymous visitor, with its own records of Na Rì)."""
-    from ocop.programme.api import router
+    """Routes whose out-of-scope walk lives in their app's tests: the screens and API of the
+    programme, planning, reporting, activities, quality and funding apps (each app's
+    tests/<app>/test_scope.py walks every one of its routes as the Chợ Đồn officer and as an
+    anonymous visitor, with its own records of Na Rì)."""
+    import importlib
 
-    api_names = {
-        operation.view_func.__name__
-        for view in router.path_operations.values()
-        for operation in view.operations
-    }
-    return {name for name, _p in all_routes() if name and name.startswith("programme:")} | {
+    apps = ("programme", "planning", "reporting", "activities", "quality", "funding")
+    api_names = set()
+    for app in apps:
+        router = importlib.import_module(f"ocop.{app}.api").router
+        api_names |= {
+            operation.view_func.__name__
+            for view in router.path_operations.values()
+            for operation in view.operations
+        }
+    return {name for name, _p in all_routes() if name and name.split(":")[0] in apps} | {
         f"api:{n}" for n in api_names
     }
 

@@ -63,6 +63,11 @@ INSTALLED_APPS = [
     "ocop.certification",
     "ocop.evaluation",
     "ocop.programme",
+    "ocop.planning",
+    "ocop.activities",
+    "ocop.quality",
+    "ocop.funding",
+    "ocop.reporting",
     "ocop.catalogue",
     "ocop.api",
 ]
@@ -119,6 +124,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
     DATABASES["default"]["TEST"] = (
         {"NAME": os.environ.get("OCOP_TEST_SQLITE", "")} if os.environ.get("OCOP_TEST_SQLITE") else {}
+    )
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # PostgreSQL's JIT compiles the plan of any query above a cost threshold; for this
+    # application's short queries compiling costs more than it saves (make bench measured 0.4 s of
+    # JIT on a list page of the national dataset). OCOP_PG_OPTIONS replaces these options.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = os.environ.get(
+        "OCOP_PG_OPTIONS", "-c jit=off"
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -273,3 +285,10 @@ OCOP_EXPORT_MAX_ROWS = int(os.environ.get("OCOP_EXPORT_MAX_ROWS", "100000"))
 # Word templates a province replaces (e.g. the council's minutes, bien-ban-hoi-dong.docx): a file
 # with the same name in this directory is used instead of the shipped one (docs/document-templates.md).
 OCOP_DOCUMENT_TEMPLATES_DIR = os.environ.get("OCOP_DOCUMENT_TEMPLATES_DIR", "")
+# Dashboards (reporting): summary rows are rebuilt per province after every audited write (a
+# background task, once per transaction); off → only `ocop rebuild-summaries` rebuilds them.
+OCOP_SUMMARY_AUTO_REBUILD = env_bool("OCOP_SUMMARY_AUTO_REBUILD", True)
+# "Certificates ending soon" on the dashboard: within this many days of today.
+OCOP_DASHBOARD_EXPIRING_DAYS = int(os.environ.get("OCOP_DASHBOARD_EXPIRING_DAYS", "90"))
+# Generated periodic reports (private: streamed by a scoped view, never under MEDIA_ROOT).
+OCOP_REPORTS_DIR = os.environ.get("OCOP_REPORTS_DIR", str(VAR_DIR / "reports"))

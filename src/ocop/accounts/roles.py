@@ -61,6 +61,50 @@ PROGRAMME_MANAGE = [
     "programme.change_programmecycle",
     "programme.province_dossier",
 ]
+# Plans, targets and indicators (planning): reading plans and progress, entering figures by hand.
+PLANNING_VIEW = ["planning.view_plan", "planning.view_enteredvalue"]
+# The province's office: plans, their targets and tasks, their state; reporting on tasks.
+PLANNING_MANAGE = [
+    *PLANNING_VIEW,
+    "planning.add_plan",
+    "planning.change_plan",
+    "planning.report_plantask",
+    "planning.add_enteredvalue",
+]
+# Programme activities (activities): promotion events, sales points, training, outreach.
+ACTIVITIES_VIEW = [
+    "activities.view_promotionevent",
+    "activities.view_salespoint",
+    "activities.view_trainingcourse",
+    "activities.view_outreacharticle",
+]
+ACTIVITIES_EDIT = [
+    *ACTIVITIES_VIEW,
+    "activities.add_promotionevent",
+    "activities.change_promotionevent",
+    "activities.add_salespoint",
+    "activities.change_salespoint",
+    "activities.add_trainingcourse",
+    "activities.change_trainingcourse",
+    "activities.add_outreacharticle",
+    "activities.change_outreacharticle",
+]
+# Quality (quality): inspections, their samples, follow-ups and the cases they open.
+QUALITY_VIEW = ["quality.view_inspection"]
+QUALITY_MANAGE = [*QUALITY_VIEW, "quality.add_inspection", "quality.change_inspection"]
+# Funding and support (funding): sources, grants and disbursements, state-funded assets.
+FUNDING_VIEW = ["funding.view_fundingsource", "funding.view_supportgrant", "funding.view_stateasset"]
+FUNDING_MANAGE = [
+    *FUNDING_VIEW,
+    "funding.add_fundingsource",
+    "funding.change_fundingsource",
+    "funding.add_supportgrant",
+    "funding.change_supportgrant",
+    "funding.add_stateasset",
+    "funding.change_stateasset",
+]
+# Dashboards, maps and periodic reports (reporting) over the role's area.
+REPORTING_VIEW = ["reporting.view_summary", "reporting.view_report", "reporting.add_report"]
 VIEW_ALL = [
     "accounts.view_user",
     "accounts.view_roleassignment",
@@ -72,6 +116,11 @@ VIEW_ALL = [
     "certification.view_recognitiondecision",
     *EVALUATION_VIEW,
     *PROGRAMME_VIEW,
+    *PLANNING_VIEW,
+    *ACTIVITIES_VIEW,
+    *QUALITY_VIEW,
+    *FUNDING_VIEW,
+    *REPORTING_VIEW,
 ]
 # Keeping the registries: create and edit producers and products, import lists.
 REGISTRY_EDIT = [
@@ -117,6 +166,10 @@ ROLES = [
             *CERTIFICATION_MANAGE,
             *PROGRAMME_MANAGE,
             *PROGRAMME_EDIT,  # holds the commune officers' rights, so it may grant their role
+            *ACTIVITIES_EDIT,
+            *PLANNING_MANAGE,
+            *QUALITY_MANAGE,
+            *FUNDING_MANAGE,
         ],
         "sort_order": 20,
     },
@@ -132,6 +185,10 @@ ROLES = [
             "certification.add_recognitiondecision",
             "certification.change_recognitiondecision",
             *PROGRAMME_MANAGE,
+            *PLANNING_MANAGE,
+            *ACTIVITIES_EDIT,
+            *QUALITY_MANAGE,
+            *FUNDING_MANAGE,
         ],
         "sort_order": 30,
     },
@@ -150,6 +207,12 @@ ROLES = [
             "certification.view_certificate",
             *EVALUATION_VIEW,
             *PROGRAMME_VIEW,
+            *PLANNING_VIEW,
+            "planning.report_plantask",  # the tasks assigned to the department
+            *ACTIVITIES_EDIT,  # Industry and Trade: promotion and sales points; Culture: outreach
+            *QUALITY_MANAGE,  # Health, Agriculture, Industry and Trade inspect quality and food safety
+            *FUNDING_MANAGE,  # Industry and Trade: industrial promotion (khuyến công)
+            *REPORTING_VIEW,
         ],
         "sort_order": 40,
     },
@@ -165,6 +228,12 @@ ROLES = [
             "evaluation.view_sessionproduct",
             "evaluation.view_evaluationresult",
             *PROGRAMME_EDIT,
+            *PLANNING_VIEW,
+            "planning.add_enteredvalue",
+            *ACTIVITIES_EDIT,
+            *QUALITY_VIEW,  # the inspections of the commune's producers
+            *FUNDING_VIEW,  # the support its producers received
+            *REPORTING_VIEW,
         ],
         "sort_order": 50,
     },

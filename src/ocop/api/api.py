@@ -79,13 +79,18 @@ def on_http_error(request, exc: HttpError):
 
 def _mount() -> None:
     from ocop.accounts.api import router as accounts_router
+    from ocop.activities.api import router as activities_router
     from ocop.audit.api import router as audit_router
     from ocop.certification.api import router as certification_router
     from ocop.evaluation.api import router as evaluation_router
     from ocop.evaluation.sheet_api import router as criteria_router
+    from ocop.funding.api import router as funding_router
     from ocop.geo.api import router as geo_router
+    from ocop.planning.api import router as planning_router
     from ocop.programme.api import router as programme_router
+    from ocop.quality.api import router as quality_router
     from ocop.registry.api import router as registry_router
+    from ocop.reporting.api import router as reporting_router
 
     api.add_router("/places", geo_router)
     api.add_router("/accounts", accounts_router)
@@ -95,6 +100,11 @@ def _mount() -> None:
     api.add_router("/evaluation", evaluation_router)
     api.add_router("/certification", certification_router)
     api.add_router("/programme", programme_router)
+    api.add_router("/planning", planning_router)
+    api.add_router("/activities", activities_router)
+    api.add_router("/quality", quality_router)
+    api.add_router("/funding", funding_router)
+    api.add_router("/reporting", reporting_router)
 
 
 _mount()

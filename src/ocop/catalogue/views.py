@@ -176,8 +176,8 @@ class ProductDetailView(View):
             "standards": selectors.held_standards(product, day),
             "ip_rights": list(product.ip_rights.all()),
             "listings": selectors.active_listings(product),
-            # Sales points (điểm bán) come with a later issue: the template has their place.
-            "sales_points": [],
+            # OCOP sales points (activities app) that carry the product, published and open today.
+            "sales_points": _sales_points(product, day),
             "place": place,
             "producer_place": places[product.producer.commune_id],
             "producer_public": listed or bool(others),
@@ -189,6 +189,12 @@ class ProductDetailView(View):
             "today": day,
         }
         return public(render(request, "catalogue/product_detail.html", context))
+
+
+def _sales_points(product, day):
+    from ocop.activities.selectors import public_sales_points
+
+    return public_sales_points(product, day)
 
 
 def _status_label(status):

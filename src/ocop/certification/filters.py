@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ocop.core.text import search_q
+from ocop.registry.filters import AreaFilterMixin, CommuneFilterMixin
 
 from .models import (
     WINDOW_OPENS_DAYS,
@@ -42,7 +43,10 @@ def status_q(status: str, day: dt.date) -> Q:
     return live
 
 
-class CertificateFilterSet(django_filters.FilterSet):
+class CertificateFilterSet(AreaFilterMixin, CommuneFilterMixin, django_filters.FilterSet):
+    area_field = "product__commune"
+    commune_field = "product__commune"
+
     q = django_filters.CharFilter(label=_("Search"), method="filter_search", max_length=200)
     status = django_filters.ChoiceFilter(
         label=_("Status today"), choices=Status.choices, method="filter_status"
@@ -54,7 +58,7 @@ class CertificateFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Certificate
-        fields = ["q", "status", "stars", "expiring_within"]
+        fields = ["q", "area", "commune", "status", "stars", "expiring_within"]
 
     def filter_search(self, queryset, name, value):
         return queryset.filter(search_q("product__search_folded", value) | Q(public_id=value.strip().upper()))

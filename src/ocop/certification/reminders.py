@@ -4,6 +4,7 @@
   producer's accounts and the officers of the commune are notified once per certificate.
 - Certificates that ended yesterday or earlier without a new one: notified once at expiry.
 - Overdue steps of dossiers (`programme.services.notify_overdue`), once per step and deadline.
+- Standards held by products nearing or past their expiry (`quality.alerts`), once per expiry.
 Each notice has a key, so running the command twice (or twice a day) notifies once. The run itself
 is recorded in the audit trail with its counts."""
 
@@ -28,6 +29,7 @@ class Report:
     window: int = 0
     expired: int = 0
     overdue: int = 0
+    standards: int = 0
     notices: int = 0
     lines: list[str] = field(default_factory=list)
 
@@ -82,6 +84,11 @@ def remind(day: dt.date) -> Report:
         # Dossier steps past their deadline (commune 15 working days, province, 45 days).
         report.overdue = len(programme_selectors.overdue_steps(day))
         report.notices += programme.notify_overdue(day)
+        # Standards held by products nearing or past their expiry (quality.alerts), once each.
+        from ocop.quality.alerts import notify_standard_expiry
+
+        report.standards, sent = notify_standard_expiry(day)
+        report.notices += sent
         audit.record(
             actor=None,
             action="other",
@@ -89,7 +96,8 @@ def remind(day: dt.date) -> Report:
             object_repr="ocop remind",
             message=(
                 f"{day:%d/%m/%Y}: {report.window} in the re-evaluation window, {report.expired} expired, "
-                f"{report.overdue} overdue steps; {report.notices} notifications sent"
+                f"{report.overdue} overdue steps, {report.standards} standards near or past expiry; "
+                f"{report.notices} notifications sent"
             ),
         )
     return report

@@ -84,6 +84,40 @@ MENU: list[MenuGroup] = [
         ),
     ),
     MenuGroup(
+        _("Plans and reports"),
+        (
+            # planning items
+            MenuItem(_("Plans and targets"), "planning:plan_list", "planning.view_plan"),
+            MenuItem(_("Indicator library"), "planning:indicator_list"),
+            MenuItem(_("Values entered by hand"), "planning:entered_list", "planning.view_enteredvalue"),
+            # reporting items
+            MenuItem(_("Dashboard"), "reporting:dashboard", "reporting.view_summary"),
+            MenuItem(_("Map of communes"), "reporting:map", "reporting.view_summary"),
+            MenuItem(_("Reports"), "reporting:report_list", "reporting.view_report"),
+        ),
+    ),
+    MenuGroup(
+        _("Programme activities"),
+        (
+            # activities items
+            MenuItem(_("Promotion events"), "activities:event_list", "activities.view_promotionevent"),
+            MenuItem(_("OCOP sales points"), "activities:salespoint_list", "activities.view_salespoint"),
+            MenuItem(_("Marketplace listings"), "activities:listing_list", "registry.view_product"),
+            MenuItem(_("Training courses"), "activities:course_list", "activities.view_trainingcourse"),
+            MenuItem(_("Outreach articles"), "activities:article_list", "activities.view_outreacharticle"),
+            # quality items
+            MenuItem(_("Quality inspections"), "quality:inspection_list", "quality.view_inspection"),
+            MenuItem(_("Standards and certifications"), "quality:standard_list", "registry.view_product"),
+            MenuItem(_("Traceability"), "quality:traceability_list", "registry.view_product"),
+            MenuItem(_("Advanced quality management"), "quality:qms_list", "registry.view_product"),
+            # funding items
+            MenuItem(_("Support to producers"), "funding:grant_list", "funding.view_supportgrant"),
+            MenuItem(_("Funding sources"), "funding:source_list", "funding.view_fundingsource"),
+            MenuItem(_("State-funded assets"), "funding:asset_list", "funding.view_stateasset"),
+            MenuItem(_("Support totals"), "funding:totals", "funding.view_supportgrant"),
+        ),
+    ),
+    MenuGroup(
         _("Places"),
         (
             MenuItem(_("Administrative units"), "geo:unit_list"),

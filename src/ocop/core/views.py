@@ -219,6 +219,7 @@ class HomeView(LoginRequiredMixin, View):
     def get(self, request):
         from ocop.accounts.selectors import active_assignments
         from ocop.geo.selectors import former_provinces, home_area
+        from ocop.reporting.views import dashboard_context
 
         area = home_area()
         return render(
@@ -230,6 +231,8 @@ class HomeView(LoginRequiredMixin, View):
                 "roles": role_codes(request.user),
                 "home_area": area,
                 "former_provinces": former_provinces(area),
+                # The reporting app's dashboard of the user's first area (None without the right).
+                "dashboard": dashboard_context(request, area_param=""),
             },
         )
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 
 from .choices import Edition
 from .models import AdminUnit, UnitSuccession
@@ -56,3 +56,27 @@ def legacy_communes_with_successors(province: AdminUnit):
     return AdminUnit.objects.filter(path__startswith=province.path, level=3).prefetch_related(
         Prefetch("successions", queryset=UnitSuccession.objects.select_related("successor"))
     )
+
+
+def within(area: AdminUnit | None, prefix: str = "") -> Q:
+    """Q matching rows whose unit (reached through `prefix`, e.g. "commune__") lies in `area`.
+
+    The one rule by which indicators, summaries and reports place a record in an area:
+    * `area` None: the whole country (everything);
+    * a current (2025) unit: the unit's subtree, and legacy units whose current unit is in it
+      (a product registered in a former Bắc Kạn commune counts for the new Thái Nguyên);
+    * a legacy unit (a former district, say): its own subtree, and the current communes that
+      are the main successors of its communes — so a target set for a former district counts the
+      products registered after 01/07/2025 in the communes that succeeded its communes.
+    """
+    if area is None:
+        return Q()
+    q = Q(**{f"{prefix}path__startswith": area.path}) | Q(**{f"{prefix}current_path__startswith": area.path})
+    if area.is_legacy:
+        successors = (
+            AdminUnit.objects.filter(path__startswith=area.path, level=3)
+            .exclude(current_path="")
+            .values("current_path")
+        )
+        q |= Q(**{f"{prefix}path__in": successors})
+    return q

@@ -11,7 +11,8 @@ from ocop.certification.reminders import remind
 class Command(BaseCommand):
     help = (
         "Notify producers and commune officers of certificates entering their re-evaluation window or "
-        "expired, and of overdue dossier steps — each notice once. Records the run in the audit trail."
+        "expired, of overdue dossier steps and of standards nearing expiry — each notice once. "
+        "Records the run in the audit trail."
     )
 
     def add_arguments(self, parser):
@@ -27,5 +28,6 @@ class Command(BaseCommand):
             self.stdout.write(f"  {line}")
         self.stdout.write(
             f"{day:%d/%m/%Y}: {report.window} certificates in their re-evaluation window, {report.expired} "
-            f"expired, {report.overdue} overdue dossier steps; {report.notices} notifications sent."
+            f"expired, {report.overdue} overdue dossier steps, {report.standards} standards near or past "
+            f"expiry; {report.notices} notifications sent."
         )

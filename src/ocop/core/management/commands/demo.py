@@ -52,11 +52,15 @@ class Command(BaseCommand):
                 f"Demo evaluation: {evaluation['councils']} council, "
                 f"{evaluation['sessions']} sessions created."
             )
+            for module in app_demos():
+                self.stdout.write(module.load())
         elif subcommand == "reset":
             try:
                 from ocop.programme.demo import reset_for_products
                 from ocop.registry.demo import demo_product_ids
 
+                for module in reversed(app_demos()):
+                    module.reset()
                 reset_for_products(demo_product_ids())
                 sessions = reset_evaluation_demo()
                 report = reset_registry_demo()
@@ -75,6 +79,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Demo evaluation: {sessions} sessions deleted; {evaluation['sessions']} sessions created."
             )
+            for module in app_demos():
+                self.stdout.write(module.load())
             return
         self.stdout.write("")
         self.stdout.write(f"  Demo accounts (password for all: {DEMO_PASSWORD})")
@@ -84,3 +90,28 @@ class Command(BaseCommand):
             area = names.get(account.area_path, "toàn hệ thống") if account.area_path else "toàn hệ thống"
             self.stdout.write(f"  {account.username:<18} {account.role:<20} {area}")
         self.stdout.write("")
+
+
+# Apps that add demo records of their own, in loading order. Each module has `load() -> str`
+# (idempotent; returns the line to print) and `reset()` (deletes what load wrote). Reset runs in
+# reverse order before the registry is rewritten (their records refer to its products).
+APP_DEMOS = (
+    "ocop.activities.demo",
+    "ocop.quality.demo",
+    "ocop.funding.demo",
+    "ocop.planning.demo",
+    "ocop.reporting.demo",
+)
+
+
+def app_demos() -> list:
+    import importlib
+
+    modules = []
+    for name in APP_DEMOS:
+        try:
+            modules.append(importlib.import_module(name))
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+    return modules
