@@ -630,15 +630,18 @@ def _remind() -> None:
 
 
 def _report_job(fx):
-    """The reporting app's annual report for the home province, if it offers one to call."""
+    """The annual report of the home province for last year: figures gathered, .docx, .xlsx and PDF."""
     try:
         from ocop.reporting import reports
     except ImportError:
         return None
-    build = getattr(reports, "build_annual_report", None)
-    if build is None:
-        return None
-    return lambda: build(fx["officer"], fx["home"], dt.date.today().year - 1)
+    year = dt.date.today().year - 1
+
+    def build():
+        data = reports.gather("annual", fx["home"], dt.date(year, 1, 1), dt.date(year, 12, 31))
+        reports.build_all(data, dt.datetime.now(dt.UTC))
+
+    return build
 
 
 # --- output ---------------------------------------------------------------------------------------------

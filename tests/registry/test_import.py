@@ -426,20 +426,20 @@ def test_a_refusal_while_writing_rolls_everything_back(client, province_admin, p
     client.force_login(province_admin)
     page = preview(client, upload(client, good_file()))
     assert page.context["can_confirm"]
-    real = services.create_product
-    calls = []
+    real = services.create_products
 
-    def flaky(actor, data):
-        calls.append(data["name"])
-        if len(calls) == 2:
-            raise ValidationError({"name": "Từ chối thử."})
-        return real(actor, data)
+    def flaky(actor, items):
+        # The producers are written; the service refuses the second product of the batch.
+        if len(items) > 1:
+            raise services.BatchItemError(1, ValidationError({"name": "Từ chối thử."}))
+        return real(actor, items)
 
-    monkeypatch.setattr(services, "create_product", flaky)
+    monkeypatch.setattr(services, "create_products", flaky)
     response = confirm(client, page)
     after = client.get(response["Location"])
     assert after.context["status"] == "ready" and after.context["error"]
     assert after.context["errors"][0]["code"] == "aborted" and not after.context["can_confirm"]
+    assert "Từ chối thử." in after.context["errors"][0]["message"]
     assert Producer.objects.count() == 1 and Product.objects.count() == 1  # the fixtures only
 
 

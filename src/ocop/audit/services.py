@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.db import connection, models
 from django.db.models.fields.files import FieldFile
+from django.db.models.signals import post_save
 from django.utils import timezone
 
 from ocop.core.middleware import get_request_id
@@ -86,43 +87,95 @@ def record(
     area=None,
 ) -> AuditEvent:
     """Append an event to the chain. Must run inside the caller's transaction."""
+    return record_many(
+        actor=actor,
+        entries=[
+            {
+                "action": action,
+                "obj": obj,
+                "object_type": object_type,
+                "object_id": object_id,
+                "object_repr": object_repr,
+                "before": before,
+                "after": after,
+                "changes": changes,
+                "message": message,
+                "area": area,
+            }
+        ],
+    )[0]
+
+
+def record_many(*, actor, entries: list[dict]) -> list[AuditEvent]:
+    """Append one event per entry (each takes `record`'s keyword arguments but `actor`) under a
+    single lock of the chain head, written in bulk — for services that write many records at once
+    (imports). The chain is the same as if `record` had been called for each, in order; post_save
+    receivers of AuditEvent hear of every event, as they do of a saved one."""
     if not connection.in_atomic_block:
         raise RuntimeError("audit.record() must be called inside transaction.atomic()")
-    if changes is None:
-        changes = diff(before, after) if (before is not None or after is not None) else {}
-    # Round-trip through JSON so the stored value and the hashed value are identical.
-    changes = json.loads(json.dumps(_jsonable(changes), ensure_ascii=False, default=str))
-    if obj is not None:
-        object_type = object_type or object_label(obj)
-        object_id = object_id if object_id is not None else str(obj.pk)
-        object_repr = object_repr if object_repr is not None else str(obj)
+    if not entries:
+        return []
     actor_obj = actor if getattr(actor, "is_authenticated", False) else None
-
+    actor_name = _actor_name(actor_obj)
+    request_id = get_request_id() or ""
     head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
     if head is None:  # first event ever (or a flushed test database)
         AuditChainHead.objects.bulk_create([AuditChainHead(pk=1)], ignore_conflicts=True)
         head = AuditChainHead.objects.select_for_update().get(pk=1)
-    event = AuditEvent(
-        seq=head.seq + 1,
-        at=timezone.now(),
-        actor=actor_obj,
-        actor_name=_actor_name(actor_obj),
-        request_id=get_request_id() or "",
-        action=action,
-        object_type=object_type or "",
-        object_id=object_id or "",
-        object_repr=(object_repr or "")[:300],
-        area=area,
-        changes=changes,
-        message=message or "",
-        prev_hash=head.hash,
-    )
-    event.hash = event.compute_hash()
-    event.save(force_insert=True)
-    head.seq = event.seq
-    head.hash = event.hash
+    now = timezone.now()
+    events = []
+    seq, prev = head.seq, head.hash
+    for entry in entries:
+        obj = entry.get("obj")
+        changes = entry.get("changes")
+        before, after = entry.get("before"), entry.get("after")
+        if changes is None:
+            changes = diff(before, after) if (before is not None or after is not None) else {}
+        # Round-trip through JSON so the stored value and the hashed value are identical.
+        changes = json.loads(json.dumps(_jsonable(changes), ensure_ascii=False, default=str))
+        object_type, object_id, object_repr = (
+            entry.get("object_type"),
+            entry.get("object_id"),
+            entry.get("object_repr"),
+        )
+        if obj is not None:
+            object_type = object_type or object_label(obj)
+            object_id = object_id if object_id is not None else str(obj.pk)
+            object_repr = object_repr if object_repr is not None else str(obj)
+        seq += 1
+        event = AuditEvent(
+            seq=seq,
+            at=now,
+            actor=actor_obj,
+            actor_name=actor_name,
+            request_id=request_id,
+            action=entry["action"],
+            object_type=object_type or "",
+            object_id=object_id or "",
+            object_repr=(object_repr or "")[:300],
+            area=entry.get("area"),
+            changes=changes,
+            message=entry.get("message") or "",
+            prev_hash=prev,
+        )
+        event.hash = prev = event.compute_hash()
+        events.append(event)
+    if len(events) == 1:
+        events[0].save(force_insert=True)  # post_save as usual
+    else:
+        AuditEvent.objects.bulk_create(events, batch_size=1000)
+        for event in events:
+            post_save.send(
+                sender=AuditEvent,
+                instance=event,
+                created=True,
+                update_fields=None,
+                raw=False,
+                using=event._state.db,
+            )
+    head.seq, head.hash = seq, prev
     head.save(update_fields=["seq", "hash"])
-    return event
+    return events
 
 
 @dataclass

@@ -49,10 +49,17 @@ class Scope:
             return Q()
         if not self.paths:
             return Q(pk__in=[])
-        q = Q()
+        units = Q()
         for p in sorted(self.paths):
-            q |= Q(**{f"{prefix}path__startswith": p}) | Q(**{f"{prefix}current_path__startswith": p})
-        return q
+            units |= Q(path__startswith=p) | Q(current_path__startswith=p)
+        if not prefix:
+            return units
+        # Through a foreign key: "the unit is one of the units in scope", as a subquery on the
+        # key column. The database then matches ids (a hashed lookup) instead of joining each
+        # row's unit and testing its paths (make bench measured 0.5 s on a national list page).
+        from ocop.geo.models import AdminUnit
+
+        return Q(**{f"{prefix.removesuffix('__')}__in": AdminUnit.objects.filter(units).values("pk")})
 
 
 def permission_name(model: type[models.Model], action: str) -> str:

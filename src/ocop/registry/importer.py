@@ -56,7 +56,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -72,6 +72,7 @@ from .validators import name_key, normalize_tax_code, validate_tax_code
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000
+WRITE_BATCH = 500  # rows written per call of the batch services
 BACKGROUND_ROWS = 200
 HEADER_SCAN_ROWS = 10
 MAX_COLUMNS = 80
@@ -2193,22 +2194,35 @@ def write(
     created: dict[tuple[str, int], Producer] = {}
     done = offset
     with transaction.atomic():
-        for item in new_producers:
+        # The batch services check each row as the one-by-one services do and write in bulk.
+        for chunk in _chunks(new_producers, WRITE_BATCH):
             try:
-                created[item.ref] = services.create_producer(user, item.data)
-            except (ValidationError, PermissionDenied) as exc:
-                raise ImportAborted(item.sheet, item.row, _message(exc)) from exc
-            done += 1
-            if progress and done % 20 == 0:
+                producers = services.create_producers(user, [item.data for item in chunk])
+            except services.BatchItemError as exc:
+                item = chunk[exc.index]
+                raise ImportAborted(item.sheet, item.row, _message(exc.error)) from exc
+            for item, producer in zip(chunk, producers, strict=True):
+                created[item.ref] = producer
+            done += len(chunk)
+            if progress:
                 progress(done, total, _("Saving"))
-        for item in new_products:
-            producer = item.producer if item.producer is not None else created[item.producer_row.ref]
+        for chunk in _chunks(new_products, WRITE_BATCH):
+            rows = [
+                {
+                    **item.data,
+                    "producer": item.producer
+                    if item.producer is not None
+                    else created[item.producer_row.ref],
+                }
+                for item in chunk
+            ]
             try:
-                services.create_product(user, {**item.data, "producer": producer})
-            except (ValidationError, PermissionDenied) as exc:
-                raise ImportAborted(item.sheet, item.row, _message(exc)) from exc
-            done += 1
-            if progress and done % 20 == 0:
+                services.create_products(user, rows)
+            except services.BatchItemError as exc:
+                item = chunk[exc.index]
+                raise ImportAborted(item.sheet, item.row, _message(exc.error)) from exc
+            done += len(chunk)
+            if progress:
                 progress(done, total, _("Saving"))
     return {
         "producers_created": len(new_producers),

@@ -169,6 +169,26 @@ def _commune_changed(instance) -> bool:
 
 
 def validate_producer(producer: Producer) -> None:
+    errors = _producer_field_errors(producer)
+    if not errors:
+        duplicate = find_duplicate_producer(producer)
+        if duplicate:
+            errors.update(_duplicate_producer_errors(producer, *duplicate))
+    if errors:
+        raise ValidationError(errors)
+
+
+def _duplicate_producer_errors(producer: Producer, field: str, other: Producer) -> dict[str, list[str]]:
+    message = (
+        _("Tax code %(code)s already belongs to “%(name)s” (%(commune)s).")
+        if field == "tax_code"
+        else _("“%(name)s” is already registered in %(commune)s.")
+    ) % {"code": producer.tax_code, "name": other.name, "commune": other.commune.name}
+    return {field: [message], "duplicate_of": [str(other.pk)]}
+
+
+def _producer_field_errors(producer: Producer) -> dict[str, Any]:
+    """Everything validate_producer checks but duplicates (which need the database)."""
     errors: dict[str, Any] = _full_clean(producer, exclude=["commune", "accounts"])
     if producer.tax_code:
         try:
@@ -186,19 +206,7 @@ def validate_producer(producer: Producer) -> None:
     )
     errors.update({k: [v] for k, v in commune_errors.items()})
     producer.name_key = name_key(producer.name)
-    if not errors:
-        duplicate = find_duplicate_producer(producer)
-        if duplicate:
-            field, other = duplicate
-            message = (
-                _("Tax code %(code)s already belongs to “%(name)s” (%(commune)s).")
-                if field == "tax_code"
-                else _("“%(name)s” is already registered in %(commune)s.")
-            ) % {"code": producer.tax_code, "name": other.name, "commune": other.commune.name}
-            errors[field] = [message]
-            errors["duplicate_of"] = [str(other.pk)]
-    if errors:
-        raise ValidationError(errors)
+    return errors
 
 
 def _producer_search(producer: Producer) -> str:
@@ -230,6 +238,81 @@ def create_producer(actor, data: dict[str, Any]) -> Producer:
             actor=actor, action="create", obj=producer, after=audit.snapshot(producer), area=producer.commune
         )
     return producer
+
+
+class BatchItemError(Exception):
+    """Item `index` of a batch was refused (`error`: its ValidationError or PermissionDenied);
+    nothing of the batch was written."""
+
+    def __init__(self, index: int, error: Exception):
+        super().__init__(str(error))
+        self.index, self.error = index, error
+
+
+def create_producers(actor, items: list[dict[str, Any]]) -> list[Producer]:
+    """Create many producers at once (imports), as `create_producer` would one by one: the same
+    checks (duplicates looked up for the whole batch in two queries, and inside the batch), the
+    same permission per commune, a status-history row and an audit event each — written in bulk,
+    all or nothing (`BatchItemError` names the first refused item)."""
+    producers = []
+    for index, data in enumerate(items):
+        producer = Producer()
+        _assign(producer, data, PRODUCER_FIELDS)
+        errors = _producer_field_errors(producer)
+        if errors:
+            raise BatchItemError(index, ValidationError(errors))
+        try:
+            _require(actor, "registry.add_producer", producer.commune)
+        except PermissionDenied as exc:
+            raise BatchItemError(index, exc) from exc
+        producers.append(producer)
+    taxes = {p.tax_code for p in producers if p.tax_code}
+    by_tax = (
+        {p.tax_code: p for p in Producer.objects.filter(tax_code__in=taxes).select_related("commune")}
+        if taxes
+        else {}
+    )
+    keys = {(p.commune_id, p.name_key) for p in producers}
+    by_name = {
+        (p.commune_id, p.name_key): p
+        for p in Producer.objects.filter(
+            commune_id__in={k[0] for k in keys}, name_key__in={k[1] for k in keys}
+        ).select_related("commune")
+    }
+    for index, producer in enumerate(producers):
+        clash = ("tax_code", by_tax.get(producer.tax_code)) if producer.tax_code in by_tax else None
+        if clash is None and (producer.commune_id, producer.name_key) in by_name:
+            clash = ("name", by_name[(producer.commune_id, producer.name_key)])
+        if clash:
+            raise BatchItemError(index, ValidationError(_duplicate_producer_errors(producer, *clash)))
+        if producer.tax_code:
+            by_tax[producer.tax_code] = producer
+        by_name[(producer.commune_id, producer.name_key)] = producer
+        producer.search_folded = _producer_search(producer)
+    with transaction.atomic():
+        Producer.objects.bulk_create(producers, batch_size=1000)
+        user, today = _user(actor), timezone.localdate()
+        ProducerStatusChange.objects.bulk_create(
+            [
+                ProducerStatusChange(
+                    producer=p,
+                    status=p.status,
+                    effective_date=p.registration_date or today,
+                    reason=_("Registered"),
+                    changed_by=user,
+                )
+                for p in producers
+            ],
+            batch_size=1000,
+        )
+        audit.record_many(
+            actor=actor,
+            entries=[
+                {"action": "create", "obj": p, "after": audit.snapshot(p), "area": p.commune}
+                for p in producers
+            ],
+        )
+    return producers
 
 
 def update_producer(actor, producer: Producer, data: dict[str, Any]) -> Producer:
@@ -362,6 +445,31 @@ def _user(actor):
 
 
 def validate_product(product: Product) -> None:
+    errors = _product_field_errors(product)
+    if not errors and product.producer_id:
+        clash = (
+            Product.objects.filter(producer=product.producer_id, name_key=product.name_key)
+            .exclude(pk=product.pk)
+            .first()
+        )
+        if clash:
+            errors.update(_duplicate_product_errors(product, clash))
+    if errors:
+        raise ValidationError(errors)
+
+
+def _duplicate_product_errors(product: Product, clash: Product) -> dict[str, list[str]]:
+    return {
+        "name": [
+            _("“%(producer)s” already has a product named “%(name)s”.")
+            % {"producer": product.producer.name, "name": clash.name}
+        ],
+        "duplicate_of": [str(clash.pk)],
+    }
+
+
+def _product_field_errors(product: Product) -> dict[str, Any]:
+    """Everything validate_product checks but duplicates (which need the database)."""
     errors: dict[str, Any] = _full_clean(product, exclude=["producer", "category", "commune", "code"])
     if not product.name.strip():
         errors["name"] = [_("Enter the product's name.")]
@@ -378,20 +486,7 @@ def validate_product(product: Product) -> None:
     if product.traceability_since and product.traceability_since > timezone.localdate():
         errors["traceability_since"] = [_("The date is in the future.")]
     product.name_key = name_key(product.name)
-    if not errors and product.producer_id:
-        clash = (
-            Product.objects.filter(producer=product.producer_id, name_key=product.name_key)
-            .exclude(pk=product.pk)
-            .first()
-        )
-        if clash:
-            errors["name"] = [
-                _("“%(producer)s” already has a product named “%(name)s”.")
-                % {"producer": product.producer.name, "name": clash.name}
-            ]
-            errors["duplicate_of"] = [str(clash.pk)]
-    if errors:
-        raise ValidationError(errors)
+    return errors
 
 
 def _product_search(product: Product) -> str:
@@ -417,6 +512,55 @@ def create_product(actor, data: dict[str, Any]) -> Product:
             actor=actor, action="create", obj=product, after=audit.snapshot(product), area=product.commune
         )
     return product
+
+
+def create_products(actor, items: list[dict[str, Any]]) -> list[Product]:
+    """Create many products at once (imports), as `create_product` would one by one: the producer
+    must be in the actor's scope, the same field checks, duplicates looked up for the whole batch
+    and inside it, the permission per commune, an audit event each — written in bulk, all or
+    nothing (`BatchItemError` names the first refused item)."""
+    products = []
+    for data in items:
+        product = Product()
+        _assign(product, data, PRODUCT_FIELDS)
+        products.append(product)
+    producer_ids = {p.producer_id for p in products if p.producer_id}
+    visible = set(
+        Producer.objects.for_user(actor, "view").filter(pk__in=producer_ids).values_list("pk", flat=True)
+    )
+    for index, product in enumerate(products):
+        if product.producer_id and product.producer_id not in visible:
+            raise BatchItemError(index, PermissionDenied(_("That producer is outside your area.")))
+        errors = _product_field_errors(product)
+        if errors:
+            raise BatchItemError(index, ValidationError(errors))
+        try:
+            _require(actor, "registry.add_product", product.commune)
+        except PermissionDenied as exc:
+            raise BatchItemError(index, exc) from exc
+    keys = {(p.producer_id, p.name_key) for p in products}
+    taken = {
+        (p.producer_id, p.name_key): p
+        for p in Product.objects.filter(
+            producer_id__in={k[0] for k in keys}, name_key__in={k[1] for k in keys}
+        )
+    }
+    for index, product in enumerate(products):
+        clash = taken.get((product.producer_id, product.name_key))
+        if clash is not None:
+            raise BatchItemError(index, ValidationError(_duplicate_product_errors(product, clash)))
+        taken[(product.producer_id, product.name_key)] = product
+        product.search_folded = _product_search(product)
+    with transaction.atomic():
+        Product.objects.bulk_create(products, batch_size=1000)
+        audit.record_many(
+            actor=actor,
+            entries=[
+                {"action": "create", "obj": p, "after": audit.snapshot(p), "area": p.commune}
+                for p in products
+            ],
+        )
+    return products
 
 
 def update_product(actor, product: Product, data: dict[str, Any]) -> Product:
