@@ -96,3 +96,15 @@ def chodon_officer(db):
 @pytest.fixture
 def hanoi_admin(db):
     return make_user("hn.admin", "province_admin", HA_NOI)
+
+
+@pytest.fixture
+def english(client):
+    """For tests that assert messages by their English msgids: services run under English and the
+    test client asks for English pages (the language cookie); the UI default stays Vietnamese."""
+    from django.conf import settings
+    from django.utils import translation
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override("en"):
+        yield

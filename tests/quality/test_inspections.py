@@ -110,6 +110,7 @@ def test_a_sample_needs_a_test_and_an_inspected_product(province_admin, product)
     assert InspectionSample.objects.get().within_limits is False and sample.product == product
 
 
+@pytest.mark.usefixtures("english")
 def test_a_case_needs_a_certificate_in_force(province_admin, product):
     inspection = inspect(province_admin, product)
     with pytest.raises(ValidationError) as exc:

@@ -115,6 +115,7 @@ def test_the_same_report_is_byte_for_byte_reproducible(province_admin, unit):
     assert p1[-1][2:6] == (0, 2, 3, 5)
 
 
+@pytest.mark.usefixtures("english")
 def test_a_report_outside_the_scope_is_refused_and_nothing_written(chodon_officer, province_admin, unit):
     products(province_admin, 1, NA_RI, prefix="N")
     with pytest.raises(ValidationError) as refused:
@@ -123,6 +124,7 @@ def test_a_report_outside_the_scope_is_refused_and_nothing_written(chodon_office
     assert not Report.objects.exists() and not TaskProgress.objects.exists()
 
 
+@pytest.mark.usefixtures("english")
 @pytest.mark.parametrize(
     ("data", "message"),
     [
@@ -185,6 +187,7 @@ def test_a_province_replaces_the_word_template(settings, tmp_path, province_admi
     assert text.startswith("MẪU RIÊNG CỦA TỈNH: Tính đến ngày 31/12/2025, toàn tỉnh có 02 sản phẩm OCOP")
 
 
+@pytest.mark.usefixtures("english")
 def test_the_api_requests_and_lists_reports(client, province_admin, province_officer, unit, chodon_officer):
     products(province_admin, 1, NA_RI, issued=dt.date(2025, 2, 1), prefix="P")
     client.force_login(province_officer)

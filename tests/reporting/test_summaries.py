@@ -88,6 +88,7 @@ def test_a_write_rebuilds_the_province_once_per_transaction(
 ):
     from ocop.certification import services as certification
 
+    SummaryState.objects.all().delete()  # whatever earlier tests summarised: only this test's writes
     calls = []
     original = summaries.rebuild
     monkeypatch.setattr(summaries, "rebuild", lambda p, *a, **k: calls.append(p.path) or original(p, *a, **k))
