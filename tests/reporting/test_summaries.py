@@ -114,6 +114,23 @@ def test_a_write_rebuilds_the_province_once_per_transaction(
     assert (board.total.value, board.stars[4].value) == (1, 1)
 
 
+def test_the_marks_of_a_rolled_back_transaction_are_forgotten(
+    province_admin, unit, django_capture_on_commit_callbacks, monkeypatch
+):
+    from django.db import transaction
+
+    SummaryState.objects.all().delete()
+    calls = []
+    original = summaries.rebuild
+    monkeypatch.setattr(summaries, "rebuild", lambda p, *a, **k: calls.append(p.path) or original(p, *a, **k))
+    with pytest.raises(RuntimeError), transaction.atomic():
+        summaries.mark_dirty({unit("2025/01/").pk})  # Hà Nội, in a transaction that rolls back
+        raise RuntimeError
+    with django_capture_on_commit_callbacks(execute=True):
+        make_product(province_admin, "Miến dong Sau")
+    assert calls == [THAI_NGUYEN]
+
+
 def test_automatic_rebuilds_can_be_turned_off(province_admin, settings, django_capture_on_commit_callbacks):
     settings.OCOP_SUMMARY_AUTO_REBUILD = False
     with django_capture_on_commit_callbacks(execute=True) as callbacks:

@@ -345,13 +345,19 @@ def mark_dirty(area_ids: set) -> None:
     from django.db import connection
 
     pending = _pending()
-    first = not pending
-    pending.update(area_ids)
     if not connection.in_atomic_block:
+        pending.update(area_ids)
         _flush()
-    elif first or not any(entry[1] is _flush for entry in connection.run_on_commit):
-        # First mark since the last rebuild, or the transaction that had registered it rolled back.
-        transaction.on_commit(_flush)
+    else:
+        registered = any(entry[1] is _flush for entry in connection.run_on_commit)
+        if not registered:
+            # What is pending belongs to a transaction that rolled back (its rebuild was discarded
+            # with it): forget it.
+            pending.clear()
+        if not registered or not pending:
+            # The first mark since the last rebuild ran, or of this transaction.
+            transaction.on_commit(_flush)
+        pending.update(area_ids)
 
 
 def _flush() -> None:
