@@ -1,8 +1,6 @@
 import datetime as dt
 
 import pytest
-from django.conf import settings
-from django.utils import translation
 
 from ocop.geo.models import AdminUnit
 from tests.conftest import NA_RI_DISTRICT
@@ -12,12 +10,8 @@ Y2025 = (dt.date(2025, 1, 1), dt.date(2025, 12, 31))
 
 
 @pytest.fixture(autouse=True)
-def english(client):
-    """Messages are asserted in English (the msgids), whatever the catalogues say: the services run
-    under English, and the test client asks for English pages (the language cookie)."""
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    with translation.override("en"):
-        yield
+def _english(english):
+    """Planning's tests assert messages in English (the msgids): the shared `english` fixture."""
 
 
 @pytest.fixture(autouse=True)
