@@ -15,3 +15,4 @@ LANGUAGE_CODE = "vi"
 import tempfile  # noqa: E402
 
 OCOP_SIGNING_KEYS_DIR = tempfile.mkdtemp(prefix="ocop-keys-")
+OCOP_DATA_CACHE_SECONDS = 0  # the cache's own tests turn it on (tests/catalogue/test_datacache.py)

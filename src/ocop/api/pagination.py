@@ -4,6 +4,8 @@ from django.conf import settings
 from ninja import Field, Schema
 from ninja.pagination import PaginationBase
 
+from ocop.core.datacache import cached_count
+
 
 class PageNumberPagination(PaginationBase):
     """`?page=N&page_size=M` (at most 500); answers count, page, page_size and items."""
@@ -23,7 +25,7 @@ class PageNumberPagination(PaginationBase):
     def paginate_queryset(self, queryset, pagination: Input, **params):
         offset = (pagination.page - 1) * pagination.page_size
         return {
-            "count": queryset.count(),
+            "count": cached_count(queryset),  # kept until the data changes (ocop.core.datacache)
             "page": pagination.page,
             "page_size": pagination.page_size,
             "items": list(queryset[offset : offset + pagination.page_size]),

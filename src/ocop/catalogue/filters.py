@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from ocop.core.datacache import remembered
 from ocop.registry.models import ProductCategory
 
 from . import selectors
@@ -62,7 +63,8 @@ def read(params: QueryDict, day: dt.date) -> FilterForm:
     sort = params.get("sort", "")
     filters.sort = sort if sort in dict(SORT_CHOICES) else "name"
 
-    categories = selectors.category_choices(day)
+    # Both lists depend on the data only, not on the query: kept until the next audited write.
+    categories = remembered("catalogue.categories", lambda: selectors.category_choices(day), day)
     try:
         category_id = int(params.get("category", ""))
     except ValueError:
@@ -75,7 +77,10 @@ def read(params: QueryDict, day: dt.date) -> FilterForm:
             filters.category = ProductCategory.objects.filter(pk=category_id).first()
 
     province_code = params.get("province", "")
-    places = selectors.place_choices(day, province_code if province_code.isdigit() else "")
+    province_code = province_code if province_code.isdigit() else ""
+    places = remembered(
+        "catalogue.places", lambda: selectors.place_choices(day, province_code), day, province_code
+    )
     filters.province = next((u for u in places.provinces if u.code == province_code), None)
     commune_code = params.get("commune", "")
     if filters.province is not None:

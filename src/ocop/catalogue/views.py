@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.http import (
     FileResponse,
     HttpResponseNotFound,
@@ -35,6 +34,7 @@ from django.utils.translation import ngettext
 from django.views import View
 
 from ocop.certification.models import Status
+from ocop.core.datacache import CountedPaginator, cached_public_page
 from ocop.registry.choices import ProductLifecycle
 from ocop.registry.models import ProductPhoto
 
@@ -71,11 +71,12 @@ class ProductListView(View):
     """/catalogue/: certified products, filtered by stars, category, place and words; htmx
     requests targeting #catalogue-results get the results alone."""
 
+    @cached_public_page
     def get(self, request):
         day = selectors.today()
         form = filters.read(request.GET, day)
         queryset = selectors.apply_filters(selectors.catalogue_rows(day), form.filters)
-        paginator = Paginator(queryset, form.per_page)
+        paginator = CountedPaginator(queryset, form.per_page)
         page = paginator.get_page(request.GET.get("page"))
         products = list(page.object_list)
         selectors.attach_places(products)
@@ -123,6 +124,7 @@ class ProductListView(View):
 
 
 class ProductDetailView(View):
+    @cached_public_page
     def get(self, request, pk):
         day = selectors.today()
         product = selectors.product_page(pk, day)
@@ -213,6 +215,7 @@ def _map(place: selectors.Place) -> dict | None:
 
 
 class ProducerDetailView(View):
+    @cached_public_page
     def get(self, request, pk):
         day = selectors.today()
         producer = (

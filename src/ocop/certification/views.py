@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from ocop.core.datacache import cached_public_page
 from ocop.core.views import ObjectDetailView, ObjectListView, require_perm
 from ocop.core.views import form_data as _valid
 from ocop.core.views import run_service as _run
@@ -31,6 +32,7 @@ class VerifyView(View):
     """/verify/<public id>/: the live status from the database, and — when the URL carries a
     label's fields and signature (a scanned QR) — whether they are authentic and still match."""
 
+    @cached_public_page
     def get(self, request, public_id):
         if not signing.PUBLIC_ID.match(public_id):
             raise Http404(_("No OCOP certificate has this code."))

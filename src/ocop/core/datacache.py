@@ -1,0 +1,171 @@
+"""What is computed from the data, kept until the data changes: the public pages (catalogue list
+and product pages, certificate verification), the catalogue's filter choices and the counts of
+lists (a list's pages, sorts and htmx refreshes count the same rows again).
+
+Everything is stored under a key made of the **data version** — the audit chain's head
+(`AuditChainHead`: the sequence number and hash of the last audited write, one primary-key read,
+asked once per GET request) — and today's date (plus, for a page, the language, the htmx headers
+and the full URL; for a count, the query's SQL, which holds the user's scope). Every write in the
+system goes through a service that audits, so any change (a product published, a certificate
+revoked, a photo added) moves the head and what was kept is simply never asked for again; the
+date makes certificates lapse at midnight as the live query does. Nothing is kept longer than
+`OCOP_DATA_CACHE_SECONDS` (default 300, the browsers' own `max-age` on public pages), which also
+bounds what an unaudited change (a reference data load) could leave showing. 0 turns it off.
+
+Only anonymous GET requests are served a cached page (no session or messages cookie), and only
+200/404 responses that set no cookie are stored (an error page raised as an exception, such as
+verification's unknown code, is never cached). With one server the cache is each worker's own
+memory; with several, `REDIS_URL` makes it shared (docs/deployment.md) — either way the key's
+version keeps every worker correct.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import threading
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
+from django.core.paginator import Paginator
+from django.core.signals import request_finished, request_started
+from django.utils import timezone, translation
+from django.utils.functional import cached_property
+
+KEY_PREFIX = "ocop:data:"
+
+
+def timeout() -> int:
+    return int(getattr(settings, "OCOP_DATA_CACHE_SECONDS", 300))
+
+
+_request = threading.local()
+
+
+def _request_started(environ=None, **kwargs) -> None:
+    # Within a GET the data does not change: its version is read once. A POST may write, so
+    # every use reads it again.
+    _request.version = None
+    _request.active = (environ or {}).get("REQUEST_METHOD") in ("GET", "HEAD")
+
+
+def _request_finished(**kwargs) -> None:
+    _request.version = None
+    _request.active = False
+
+
+request_started.connect(_request_started, dispatch_uid="ocop.datacache.started")
+request_finished.connect(_request_finished, dispatch_uid="ocop.datacache.finished")
+
+
+def data_version() -> str:
+    """The audit chain's head: changes with every committed audited write (one query, asked once
+    per public request — a GET that writes nothing)."""
+    from ocop.audit.models import AuditChainHead
+
+    if getattr(_request, "active", False) and _request.version is not None:
+        return _request.version
+    head = AuditChainHead.objects.filter(pk=1).values_list("seq", "hash").first()
+    version = f"{head[0]}-{head[1][:16]}" if head else "0"
+    if getattr(_request, "active", False):
+        _request.version = version
+    return version
+
+
+class CountedPaginator(Paginator):
+    """A paginator whose count is `cached_count`'s."""
+
+    @cached_property
+    def count(self) -> int:
+        return cached_count(self.object_list)
+
+
+def cached_count(queryset) -> int:
+    """`queryset.count()`, kept until the data changes (the SQL, scope included, is the key)."""
+    seconds = timeout()
+    if not hasattr(queryset, "query"):  # a list
+        return len(queryset)
+    if seconds <= 0:
+        return queryset.count()
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:  # a filter that matches nothing (an empty scope, `.none()`)
+        return 0
+    raw = "\n".join(("count", data_version(), timezone.localdate().isoformat(), sql, repr(params)))
+    key = KEY_PREFIX + "count:" + hashlib.sha256(raw.encode("utf-8")).hexdigest()
+    value = cache.get(key)
+    if value is None:
+        value = queryset.count()
+        cache.set(key, value, seconds)
+    return value
+
+
+def remembered(name: str, compute, *parts):
+    """A value computed from the data (the catalogue's filter choices, say), kept under the same
+    rule as the pages: until the next audited write, the next day, or the timeout."""
+    seconds = timeout()
+    if seconds <= 0:
+        return compute()
+    raw = "\n".join((name, data_version(), timezone.localdate().isoformat(), *map(str, parts)))
+    key = KEY_PREFIX + "value:" + hashlib.sha256(raw.encode("utf-8")).hexdigest()
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, seconds)
+    return value
+
+
+def cacheable_request(request) -> bool:
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "messages" not in request.COOKIES
+    )
+
+
+def page_key(request, version: str) -> str:
+    parts = "\n".join(
+        (
+            version,
+            timezone.localdate().isoformat(),
+            translation.get_language() or "",
+            request.headers.get("HX-Request", ""),
+            request.headers.get("HX-Target", ""),
+            request.build_absolute_uri(),  # the host too: a label's signature covers it
+        )
+    )
+    return KEY_PREFIX + hashlib.sha256(parts.encode("utf-8")).hexdigest()
+
+
+def _storable(response) -> bool:
+    return (
+        response.status_code in (200, 404)
+        and not response.streaming
+        and not response.cookies
+        and not response.has_header("Set-Cookie")
+    )
+
+
+def cached_public_page(view):
+    """Serve a public view's response from the cache when the data has not changed (works on
+    functions and on `View.get` methods: the request is the argument after `self`, if any)."""
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        request = args[1] if len(args) > 1 and hasattr(args[1], "COOKIES") else args[0]
+        seconds = timeout()
+        if seconds <= 0 or not cacheable_request(request):
+            return view(*args, **kwargs)
+        key = page_key(request, data_version())
+        response = cache.get(key)
+        if response is not None:
+            return response
+        response = view(*args, **kwargs)
+        if hasattr(response, "render") and callable(response.render) and not response.is_rendered:
+            response.render()
+        if _storable(response):
+            cache.set(key, response, seconds)
+        return response
+
+    return wrapper
