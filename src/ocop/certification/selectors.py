@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Max, OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 
 from .models import Certificate
 
@@ -21,15 +21,19 @@ def ever_certified_subquery():
     return Subquery(Certificate.objects.filter(product=OuterRef("pk")).values("pk")[:1])
 
 
-def products_by_top_star(day: dt.date, *, exactly: int | None = None, minimum: int | None = None):
-    """Ids of the products whose highest star in force on `day` is `exactly` (or at least `minimum`);
-    of every product with a certificate in force when neither is given.
+def top_star_q(day: dt.date, *, exactly: int | None = None, minimum: int | None = None) -> Q:
+    """Q on products whose highest star in force on `day` is `exactly` (or at least `minimum`); of
+    every product with a certificate in force when neither is given.
 
-    For filters (`pk__in=`): one grouped pass over the certificates in force, where filtering on
-    the `stars` annotation would run its correlated subquery for every candidate product."""
-    valid = Certificate.objects.valid_on(day).values("product")
-    if exactly is None and minimum is None:
-        return valid
-    grouped = valid.annotate(top=Max("stars"))
-    grouped = grouped.filter(top=exactly) if exactly is not None else grouped.filter(top__gte=minimum)
-    return grouped.values("product")
+    As EXISTS tests (a star held, and none higher), which the database runs as semi- and anti-
+    joins: over a province's products it probes the certificates' index per product, over the
+    whole country it hashes the certificates in force once — where filtering on the `stars`
+    annotation would run a sorted subquery per candidate, and a grouped pass over the
+    certificates in force would aggregate the whole country's even for one province's list
+    (make bench: a province's list count 88 → 37 ms)."""
+    valid = Certificate.objects.valid_on(day).filter(product=OuterRef("pk"))
+    if exactly is not None:
+        return Q(Exists(valid.filter(stars=exactly))) & ~Q(Exists(valid.filter(stars__gt=exactly)))
+    if minimum is not None:
+        return Q(Exists(valid.filter(stars__gte=minimum)))
+    return Q(Exists(valid))

@@ -8,7 +8,8 @@ def ocop(request):
 
     return {
         "OCOP_SITE_NAME": settings.OCOP_SITE_NAME or _("OCOP information system"),
-        "ocop_menu": menu_for(request),
+        # Lazy: htmx fragments (a saved answer, a table page) never show the menu.
+        "ocop_menu": SimpleLazyObject(lambda: menu_for(request)),
         "ocop_unread": SimpleLazyObject(lambda: _unread(request)),
     }
 

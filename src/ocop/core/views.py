@@ -8,7 +8,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,7 +17,10 @@ from django.views import View
 
 from ocop.accounts.selectors import has_perm, role_codes
 
+from .datacache import CountedPaginator
 from .export import export_response
+from .filters import scope_area_choices
+from .scope import permission_name
 
 
 def page_size(request) -> int:
@@ -54,6 +56,7 @@ class ObjectListView(LoginRequiredMixin, View):
         filterset = None
         if self.filterset_class is not None:
             filterset = self.filterset_class(request.GET or None, queryset=queryset, request=request)
+            scope_area_choices(filterset, request.user, permission_name(self.model, self.action))
             queryset = (
                 filterset.qs
                 if filterset.is_bound and filterset.is_valid()
@@ -65,7 +68,7 @@ class ObjectListView(LoginRequiredMixin, View):
         if export in ("csv", "xlsx"):
             return self.export(request, table, export)
 
-        paginator = Paginator(table.queryset, page_size(request))
+        paginator = CountedPaginator(table.queryset, page_size(request))
         page = paginator.get_page(request.GET.get("page"))
         query = request.GET.copy()
         for key in ("page", "sort", "export"):

@@ -139,18 +139,17 @@ class ProductFilterSet(AreaFilterMixin, CommuneFilterMixin, SearchFilterSet):
 
     def filter_stars(self, queryset, name, value):
         """By the highest star in force on the date in `on` (or today) — the rule of the `stars`
-        annotation the view shows, as a grouped subquery over the certificates in force, which the
-        database runs once rather than once per candidate product."""
-        from ocop.certification.selectors import products_by_top_star
+        annotation the view shows — as EXISTS tests the database runs as joins (`top_star_q`)."""
+        from ocop.certification.selectors import top_star_q
 
         if not value:
             return queryset
         day = self.form.cleaned_data.get("on") or timezone.localdate()
         if value == "0":
-            return queryset.exclude(pk__in=products_by_top_star(day))
+            return queryset.exclude(top_star_q(day))
         if value == "3+":
-            return queryset.filter(pk__in=products_by_top_star(day, minimum=3))
-        return queryset.filter(pk__in=products_by_top_star(day, exactly=int(value)))
+            return queryset.filter(top_star_q(day, minimum=3))
+        return queryset.filter(top_star_q(day, exactly=int(value)))
 
     def filter_standard(self, queryset, name, value):
         return (

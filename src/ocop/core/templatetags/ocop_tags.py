@@ -3,6 +3,8 @@ from __future__ import annotations
 from django import forms, template
 from django.utils.html import format_html
 
+from ocop.core.widgets import is_plain_select, render_select
+
 register = template.Library()
 
 
@@ -21,6 +23,8 @@ def with_class(field):
     attrs = {"class": css}
     if field.errors:
         attrs["aria-invalid"] = "true"
+    if is_plain_select(widget):
+        return render_select(field, attrs)  # the same HTML, without a template per option
     return field.as_widget(attrs=attrs)
 
 

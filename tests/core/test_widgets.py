@@ -1,0 +1,68 @@
+"""The fast `<select>` renderer gives exactly Django's HTML."""
+
+import pytest
+from django import forms
+
+from ocop.core.templatetags.ocop_tags import with_class
+from ocop.core.widgets import is_plain_select, render_select
+from ocop.registry.filters import ProductFilterSet
+from ocop.registry.models import Product
+
+pytestmark = pytest.mark.django_db
+
+
+class Sample(forms.Form):
+    plain = forms.ChoiceField(choices=[("", "—"), ("a", "A & <b>"), ("b", 'B "quoted"')])
+    grouped = forms.ChoiceField(
+        choices=[("Miền Bắc", [("hn", "Hà Nội"), ("tn", "Thái Nguyên")]), ("x", "Khác")], required=False
+    )
+    number = forms.TypedChoiceField(choices=[(1, "Một"), (2, "Hai")], coerce=int, disabled=True)
+    described = forms.ChoiceField(
+        choices=[("y", "Có")], help_text="Chọn một", widget=forms.Select(attrs={"data-x": "1"})
+    )
+    many = forms.MultipleChoiceField(choices=[("a", "A")], required=False)
+
+
+@pytest.mark.parametrize(
+    "data", [None, {"plain": "a", "grouped": "tn", "number": "2", "described": "y"}, {"plain": "zz"}]
+)
+def test_same_html_as_django(data):
+    form = Sample(data=data)
+    if data:
+        form.is_valid()
+    for name in ("plain", "grouped", "number", "described"):
+        bound = form[name]
+        assert is_plain_select(bound.field.widget)
+        for attrs in (None, {"class": "form-select", "aria-invalid": "true"}):
+            assert render_select(bound, attrs) == bound.as_widget(attrs=attrs)
+    assert not is_plain_select(form["many"].field.widget)
+    assert with_class(form["many"]) == form["many"].as_widget(attrs={"class": "form-select"})
+
+
+def test_a_filter_form_over_real_places(rf, admin_user):
+    request = rf.get("/", {"area": "", "stars": "3"})
+    request.user = admin_user
+    form = ProductFilterSet(request.GET, queryset=Product.objects.all(), request=request).form
+    for name in ("area", "category", "stars", "producer_kind"):
+        assert render_select(form[name], {"class": "form-select"}) == form[name].as_widget(
+            attrs={"class": "form-select"}
+        )
+    assert form["area"].as_widget().count("<option") > 700  # every province and former district
+
+
+def test_list_filters_offer_only_the_areas_of_the_scope(client, unit):
+    """An officer of Thái Nguyên picks among Thái Nguyên, former Bắc Kạn and Thái Nguyên and their
+    former districts — not the country's 800 provinces and districts."""
+    import re
+
+    from tests.conftest import BAC_KAN_LEGACY, THAI_NGUYEN
+    from tests.factories import make_user
+
+    client.force_login(make_user("canbo.tn", "province_officer", THAI_NGUYEN))
+    for url in ("/registry/products/", "/registry/producers/", "/certificates/"):
+        html = client.get(url).content.decode()
+        select = re.search(r'<select name="area".*?</select>', html, re.S).group(0)
+        values = set(re.findall(r'<option value="(\d+)"', select))
+        assert str(unit(THAI_NGUYEN).pk) in values and str(unit(BAC_KAN_LEGACY).pk) in values
+        assert str(unit("2025/01/").pk) not in values, url
+        assert 10 < len(values) < 40, (url, len(values))
