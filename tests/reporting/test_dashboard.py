@@ -191,3 +191,71 @@ def test_targets_of_the_plan_in_force_are_summarised_with_their_light(
     assert 'data-testid="target-row"' in response.content.decode()
     # A past year shows no target (targets are summarised for today).
     assert client.get("/reports/", {"year": today.year - 1}).context["board"].targets == []
+
+
+def test_the_whole_country_adds_up_every_province(client, admin_user, province_admin, province_officer, unit):
+    """A user whose scope is everything picks the whole country: the provinces' figures added up,
+    places by province, the communes counted (not listed), no plan; a province officer may not."""
+    from ocop.reporting.selectors import COUNTRY
+    from ocop.reporting.summaries import rebuild
+
+    products(province_admin, 2, NA_RI, stars=4, prefix="TN")
+    products(admin_user, 3, "2025/01/00004/", stars=3, prefix="HN")
+    rebuild_home()
+    rebuild(unit("2025/01/"))
+    supervisor = make_user("giam.sat", "supervisor", None)
+    client.force_login(supervisor)
+    choices = client.get("/reports/").context["area_choices"]
+    assert choices[0].path == THAI_NGUYEN and choices[1] == COUNTRY  # the home province stays first
+    assert {"2025/01/", THAI_NGUYEN} <= {u.path for u in choices}
+    response = client.get("/reports/", {"area": "all", "basis": "current"})
+    board = response.context["board"]
+    html = response.content.decode()
+    assert board.area == COUNTRY and re.search(r'data-testid="products-total">5<', html)
+    assert (board.stars[4].value, board.stars[3].value) == (2, 3)
+    assert {link.label: link.value for link in board.by_place} == {
+        "Tỉnh Thái Nguyên": 2,
+        "Thành phố Hà Nội": 3,
+    }
+    # Every figure still opens its records: the whole country's list has no area filter.
+    assert "area=" not in board.total.url and listed(client, board.total.url) == 5
+    for link in board.by_place:
+        assert listed(client, link.url) == link.value
+    # The communes of the country are counted; the table and map list the provinces.
+    total = AdminUnit.objects.filter(edition="2025", level=3).count()
+    assert board.communes_total == total and board.communes_without == total - 2
+    assert board.map_level == "province" and {c["name"] for c in board.communes} == {
+        "Tỉnh Thái Nguyên",
+        "Thành phố Hà Nội",
+    }
+    assert "Map of provinces" in html or "Bản đồ tỉnh" in html
+    assert board.targets == [] and board.plan is None
+    # The API gives the same figures.
+    api = client.get("/api/v1/reporting/summary", {"national": "true", "basis": "current"})
+    assert api.status_code == 200 and api.json()["area_id"] is None and api.json()["products"] == 5
+    # A province officer has no whole country.
+    client.force_login(province_officer)
+    assert COUNTRY not in client.get("/reports/").context["area_choices"]
+    assert client.get("/reports/", {"area": "all"}).status_code == 404
+    assert client.get("/api/v1/reporting/summary", {"national": "true"}).status_code == 404
+
+
+def test_the_whole_country_costs_the_same_queries_whatever_the_provinces(client, admin_user, unit):
+    from ocop.reporting.summaries import rebuild
+
+    supervisor = make_user("giam.sat", "supervisor", None)
+    client.force_login(supervisor)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/reports/", {"area": "all"}).status_code == 200
+        return len(ctx.captured_queries)
+
+    products(admin_user, 1, NA_RI, prefix="A")
+    rebuild_home()
+    client.get("/reports/", {"area": "all"})  # builds every missing province once
+    few = count()
+    products(admin_user, 2, "2025/01/00004/", prefix="B")
+    products(admin_user, 2, "2025/01/00008/", stars=5, prefix="C")
+    rebuild(unit("2025/01/"))
+    assert count() == few

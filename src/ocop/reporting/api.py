@@ -36,7 +36,7 @@ class CommuneOut(Schema):
 
 
 class SummaryOut(Schema):
-    area_id: int
+    area_id: int | None  # None: the whole country
     area: str
     day: dt.date
     basis: str
@@ -59,6 +59,7 @@ class SummaryOut(Schema):
 def get_summary(
     request,
     area_id: int | None = Query(None, ge=1, le=MAX_ID),
+    national: bool = Query(False, description="The whole country (a user whose scope is everything)"),
     year: str | None = Query(
         None, max_length=10, description="'today' (default) or a past year: 31/12 of it"
     ),
@@ -66,7 +67,11 @@ def get_summary(
 ):
     if not has_perm(request.user, selectors.PERMISSION):
         raise PermissionDenied
-    if area_id is None:
+    if national:
+        if not selectors.may_see(request.user, selectors.COUNTRY):
+            raise Http404
+        area = selectors.COUNTRY
+    elif area_id is None:
         area = selectors.default_area(request.user)
         if area is None:
             raise Http404
@@ -80,7 +85,7 @@ def get_summary(
         return [{"label": str(x.label), "value": x.value, "url": x.url, "key": x.key} for x in links]
 
     return {
-        "area_id": area.pk,
+        "area_id": None if isinstance(area, selectors.Country) else area.pk,
         "area": area.name,
         "day": board.day,
         "basis": board.basis,

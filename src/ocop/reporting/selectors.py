@@ -10,6 +10,7 @@ ones; the totals are the same either way.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -17,8 +18,9 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.db.models import Sum
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from ocop.accounts.selectors import user_scope
 from ocop.geo.choices import Edition
@@ -33,19 +35,41 @@ LEGACY, CURRENT = "legacy", "current"
 STARS = (5, 4, 3)
 
 
-def area_choices(user) -> list[AdminUnit]:
+@dataclass(frozen=True)
+class Country:
+    """The whole country as a dashboard area, for users whose scope is everything: the figures of
+    every province added up, places by province."""
+
+    pk: str = "all"
+    level: int = 0
+    path: str = ""
+    is_legacy: bool = False
+
+    @property
+    def name(self) -> str:
+        return gettext("Whole country")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+COUNTRY = Country()
+
+
+def area_choices(user) -> list:
     """The areas the user may pick: for each area of their scope, the area itself and — for a
-    current province — its former provinces, their districts and its current communes."""
+    current province — its former provinces, their districts and its current communes. A user
+    whose scope is everything also gets the whole country (first in a national deployment, after
+    the home province in a provincial one) and every province."""
     scope = user_scope(user, PERMISSION)
     if scope.nothing:
         return []
     if scope.everything:
         home = home_area()
-        roots = (
-            [home]
-            if home is not None
-            else list(AdminUnit.objects.filter(edition=Edition.Y2025, level=1).order_by("path"))
-        )
+        provinces = list(AdminUnit.objects.filter(edition=Edition.Y2025, level=1).order_by("path"))
+        if home is None:
+            return [COUNTRY, *provinces]
+        roots = [home]
     else:
         roots = list(AdminUnit.objects.filter(path__in=scope.paths).order_by("path"))
     provinces = [u for u in roots if not u.is_legacy and u.level == 1]
@@ -64,12 +88,16 @@ def area_choices(user) -> list[AdminUnit]:
         if u.pk not in seen:
             seen.add(u.pk)
             result.append(u)
+    if scope.everything:
+        others = AdminUnit.objects.filter(edition=Edition.Y2025, level=1).exclude(pk__in=seen)
+        result[1:1] = [COUNTRY]
+        result += list(others.order_by("path"))
     return result
 
 
-def may_see(user, area: AdminUnit | None) -> bool:
+def may_see(user, area) -> bool:
     scope = user_scope(user, PERMISSION)
-    if area is None:
+    if area is None or isinstance(area, Country):
         return scope.everything
     return scope.covers_unit(area)
 
@@ -89,7 +117,7 @@ class Link:
 
 @dataclass
 class Dashboard:
-    area: AdminUnit
+    area: AdminUnit | Country
     day: dt.date
     is_today: bool
     basis: str
@@ -110,6 +138,7 @@ class Dashboard:
     counters: list[Link] = field(default_factory=list)
     targets: list = field(default_factory=list)
     plan: object | None = None
+    map_level: str = "commune"  # "province" for the whole country
 
     @property
     def years(self) -> list[int]:
@@ -131,11 +160,21 @@ class Dashboard:
 
 def _query(url_name: str, **params) -> str:
     params = {k: v for k, v in params.items() if v not in (None, "")}
-    return f"{reverse(url_name)}?{urlencode(params)}" if params else reverse(url_name)
+    base = _reverse(url_name, get_script_prefix())
+    return f"{base}?{urlencode(params)}" if params else base
 
 
-def _area_param(area: AdminUnit) -> dict:
-    """The registry's list filters: `area` for provinces and districts, `commune` for communes."""
+@functools.lru_cache(maxsize=64)
+def _reverse(url_name: str, prefix: str) -> str:
+    """A list's address (a dashboard links a thousand figures to a handful of lists)."""
+    return reverse(url_name)
+
+
+def _area_param(area) -> dict:
+    """The registry's list filters: `area` for provinces and districts, `commune` for communes
+    (none for the whole country)."""
+    if isinstance(area, Country):
+        return {}
     return {"area": area.pk} if area.level < 3 else {"commune": area.pk}
 
 
@@ -165,7 +204,9 @@ def pick_day(state_days: list[dt.date], year: str | int | None) -> tuple[dt.date
 def dashboard(user, area: AdminUnit, *, year=None, basis: str = LEGACY, plan=None) -> Dashboard:
     """The figures of `area` (already checked against the user's scope) from the summaries."""
     basis = CURRENT if basis == CURRENT else LEGACY
-    provinces = provinces_for(area)
+    national = isinstance(area, Country)
+    unit = None if national else area  # None: the whole country, for `within` and `provinces_for`
+    provinces = provinces_for(unit)
     ensure_built(provinces)
     states = list(SummaryState.objects.filter(province__in=provinces))
     state_days = sorted({d for s in states for d in s.day_list})
@@ -180,11 +221,35 @@ def dashboard(user, area: AdminUnit, *, year=None, basis: str = LEGACY, plan=Non
         days=state_days,
         expiring_days=expiring_days(),
     )
-    in_area = within(area, "unit__")
+    in_area = within(unit, "unit__")
 
-    rows = list(
-        ProductFigure.objects.filter(in_area, day=day)
-        .values_list(
+    by_star = defaultdict(int)
+    by_category = defaultdict(int)
+    by_place = defaultdict(int)
+    per_unit = defaultdict(int)
+    figures = ProductFigure.objects.filter(in_area, day=day).order_by()
+    if national:
+        # Twenty thousand summary rows a day for the country: added up by the database, by star,
+        # by product set and by unit (three small results), rather than read one by one.
+        for stars, n in figures.values("stars").annotate(n=Sum("products")).values_list("stars", "n"):
+            by_star[stars] += n
+        for category_id, n in (
+            figures.values("category_id").annotate(n=Sum("products")).values_list("category_id", "n")
+        ):
+            by_category[category_id] += n
+        for unit_id, path, current_path, edition, n in (
+            figures.values("unit_id", "unit__path", "unit__current_path", "unit__edition")
+            .annotate(n=Sum("products"))
+            .values_list("unit_id", "unit__path", "unit__current_path", "unit__edition", "n")
+        ):
+            # By province: today's (current basis), or the former one the record was made in.
+            by_place[_province_key(current_path or path if basis == CURRENT else path)] += n
+            if basis == CURRENT:
+                per_unit[current_path or path] += n
+            elif edition == Edition.LEGACY:
+                per_unit[unit_id] += n
+    else:
+        rows = figures.values_list(
             "unit_id",
             "unit__path",
             "unit__current_path",
@@ -194,26 +259,16 @@ def dashboard(user, area: AdminUnit, *, year=None, basis: str = LEGACY, plan=Non
             "stars",
             "products",
         )
-        .order_by()
-    )
-    by_star = defaultdict(int)
-    by_category = defaultdict(int)
-    by_place = defaultdict(int)
-    units_with = set()
-    current_with = set()
-    per_unit = defaultdict(int)
-    for unit_id, path, current_path, parent_path, edition, category_id, stars, n in rows:
-        by_star[stars] += n
-        by_category[category_id] += n
-        units_with.add(unit_id)
-        current_with.add(current_path or path)
-        if basis == CURRENT:
-            by_place[current_path or path] += n
-        elif area.level == 1 and edition == Edition.LEGACY and parent_path:
-            by_place[parent_path] += n
-        else:
-            by_place[path] += n
-        per_unit[unit_id if basis == LEGACY else (current_path or path)] += n
+        for unit_id, path, current_path, parent_path, edition, category_id, stars, n in rows:
+            by_star[stars] += n
+            by_category[category_id] += n
+            if basis == CURRENT:
+                by_place[current_path or path] += n
+            elif area.level == 1 and edition == Edition.LEGACY and parent_path:
+                by_place[parent_path] += n
+            else:
+                by_place[path] += n
+            per_unit[unit_id if basis == LEGACY else (current_path or path)] += n
 
     total = sum(by_star.values())
     board.total = Link("", total, product_url(area, day, is_today))
@@ -266,27 +321,36 @@ def dashboard(user, area: AdminUnit, *, year=None, basis: str = LEGACY, plan=Non
         for d in state_days
     ]
 
-    # Communes (legacy or current) in the area, with or without a product.
+    # Communes (legacy or current) in the area, with or without a product. For the whole country
+    # the communes are counted and the table and map list the provinces instead.
     edition = Edition.LEGACY if basis == LEGACY else Edition.Y2025
     communes = (
-        AdminUnit.objects.filter(within(area), edition=edition, level=3)
+        AdminUnit.objects.filter(within(unit), edition=edition, level=3)
         .only("pk", "path", "name", "level", "latitude", "longitude")
         .order_by("name", "path")
     )
-    for c in communes:
-        n = per_unit.get(c.pk if basis == LEGACY else c.path, 0)
-        board.communes.append(
-            {
-                "id": c.pk,
-                "name": c.name,
-                "products": n,
-                "lat": float(c.latitude) if c.latitude is not None else None,
-                "lng": float(c.longitude) if c.longitude is not None else None,
-                "url": product_url(c, day, is_today),
-            }
+    if national:
+        # The keys of per_unit are communes of the basis's edition with products (a legacy unit
+        # without a successor keeps its own path: not a current commune).
+        board.communes_total = communes.order_by().count()
+        with_products = sum(
+            1
+            for k, n in per_unit.items()
+            if n and (basis == LEGACY or str(k).startswith(f"{Edition.Y2025}/"))
         )
-    board.communes_total = len(board.communes)
-    board.communes_without = sum(1 for c in board.communes if not c["products"])
+        board.communes_without = board.communes_total - with_products
+        board.map_level = "province"
+        by_province = {link.key: link for link in board.by_place}
+        places = AdminUnit.objects.filter(path__in=list(by_province) or [""]).order_by("name", "path")
+        for p in places.only("pk", "path", "name", "level", "latitude", "longitude"):
+            board.communes.append(_map_entry(p, by_province[p.path].value, day, is_today))
+    else:
+        for c in communes:
+            board.communes.append(
+                _map_entry(c, per_unit.get(c.pk if basis == LEGACY else c.path, 0), day, is_today)
+            )
+        board.communes_total = len(board.communes)
+        board.communes_without = sum(1 for c in board.communes if not c["products"])
 
     # Today's figures: certificates ending soon, open dossiers and sessions.
     expiring = 0
@@ -309,7 +373,7 @@ def dashboard(user, area: AdminUnit, *, year=None, basis: str = LEGACY, plan=Non
     from ocop.evaluation.choices import SessionState
     from ocop.programme.choices import DossierState
 
-    area_q = {"area": area.pk} if area.level < 3 else {}
+    area_q = {"area": area.pk} if 0 < area.level < 3 else {}
     board.dossiers = [
         Link(DossierState(s).label, n, _query("programme:dossier_list", state=s, **area_q), key=s)
         for s, n in sorted(dossiers.items())
@@ -322,7 +386,20 @@ def dashboard(user, area: AdminUnit, *, year=None, basis: str = LEGACY, plan=Non
     # Activities of the year to the chosen day (registered counters, summarised per area).
     from ocop.planning import indicators
 
-    values = dict(CounterFigure.objects.filter(area=area, day=day).values_list("code", "value").order_by())
+    if national:  # the provinces' counters added up (a share cannot be: it shows "—")
+        values = dict(
+            CounterFigure.objects.filter(area__in=provinces, day=day)
+            .values("code")
+            .annotate(total=Sum("value"))
+            .values_list("code", "total")
+            .order_by()
+        )
+        shares = _not_summable()
+        values = {code: v for code, v in values.items() if code not in shares}
+    else:
+        values = dict(
+            CounterFigure.objects.filter(area=area, day=day).values_list("code", "value").order_by()
+        )
     names = _indicator_names()
     for code in ACTIVITY_CODES:
         if indicators.get(code) is None:
@@ -332,8 +409,39 @@ def dashboard(user, area: AdminUnit, *, year=None, basis: str = LEGACY, plan=Non
             Link(names.get(code, code), _number(value) if value is not None else "—", key=code)
         )
 
-    board.plan, board.targets = _targets(user, area, day, plan) if is_today else (None, [])
+    # Targets are set by a province's (or a commune's) plans; the whole country has none here.
+    board.plan, board.targets = _targets(user, area, day, plan) if is_today and not national else (None, [])
     return board
+
+
+def _province_key(path: str) -> str:
+    """The province part of a unit's path ("2025/19/02155/" → "2025/19/", "legacy/06/058/…" →
+    "legacy/06/")."""
+    first = path.find("/")
+    second = path.find("/", first + 1) if first >= 0 else -1
+    return path[: second + 1] if second > 0 else path
+
+
+def _map_entry(place, products: int, day: dt.date, is_today: bool) -> dict:
+    return {
+        "id": place.pk,
+        "name": place.name,
+        "products": products,
+        "lat": float(place.latitude) if place.latitude is not None else None,
+        "lng": float(place.longitude) if place.longitude is not None else None,
+        "url": product_url(place, day, is_today),
+    }
+
+
+def _not_summable() -> set[str]:
+    """Indicators whose values cannot be added up across areas (shares)."""
+    try:
+        from ocop.planning.choices import Aggregation
+        from ocop.planning.models import Indicator
+
+        return set(Indicator.objects.filter(aggregation=Aggregation.NONE).values_list("code", flat=True))
+    except ImportError:
+        return set()
 
 
 def _number(value: Decimal) -> int | Decimal:

@@ -39,7 +39,11 @@ def dashboard_context(request, *, area_param: str | None = None) -> dict | None:
         return None
     choices = selectors.area_choices(request.user)
     area_param = request.GET.get("area") if area_param is None else area_param
-    if area_param:
+    if area_param == selectors.COUNTRY.pk:
+        if not selectors.may_see(request.user, selectors.COUNTRY):
+            raise Http404
+        area = selectors.COUNTRY
+    elif area_param:
         try:
             area = AdminUnit.objects.get(pk=int(area_param))
         except (ValueError, AdminUnit.DoesNotExist):
