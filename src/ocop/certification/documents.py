@@ -68,14 +68,12 @@ def certificate_context(certificate: Certificate) -> dict[str, Any]:
 
 def certificate_pdf(certificate: Certificate) -> bytes:
     """The certificate (giấy chứng nhận) as an A4 landscape PDF."""
-    from weasyprint import HTML
-
-    from ocop.evaluation.documents import _no_fetch
+    from ocop.core.pdf import html_to_pdf
 
     with translation.override("vi"):
         html = render_to_string("certification/certificate_pdf.html", certificate_context(certificate))
     digest = hashlib.sha256(f"ocop-certificate:{certificate.public_id}".encode()).digest()[:16]
-    return HTML(string=html, url_fetcher=_no_fetch).write_pdf(pdf_identifier=digest)
+    return html_to_pdf(html, digest)
 
 
 def decision_context(decision: RecognitionDecision) -> dict[str, Any]:

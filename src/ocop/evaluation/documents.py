@@ -787,13 +787,8 @@ def scorecard_context(card: Scorecard) -> dict[str, Any]:
 
 def scorecard_pdf(card: Scorecard) -> bytes:
     """One member's scorecard as an A4 PDF (DejaVu fonts: every Vietnamese diacritic renders)."""
-    from weasyprint import HTML
+    from ocop.core.pdf import html_to_pdf
 
     with translation.override("vi"):
         html = render_to_string(SCORECARD_TEMPLATE, scorecard_context(card))
-    return HTML(string=html, url_fetcher=_no_fetch).write_pdf()
-
-
-def _no_fetch(url: str, *args, **kwargs):
-    """The scorecard has no external resource; nothing a member typed may make the server fetch."""
-    raise ValueError(f"external resources are not loaded: {url[:80]}")
+    return html_to_pdf(html)  # nothing a member typed may make the server fetch

@@ -149,6 +149,16 @@ def sheet_1048_fresh_produce() -> dict:
 
 @transaction.atomic
 def load_criteria() -> dict[str, int]:
+    """Load the rule versions and score sheets. What it stores (the sheets' discrepancy notes) is
+    written in the site's language (Vietnamese), whatever language the caller has active."""
+    from django.conf import settings
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        return _load_criteria()
+
+
+def _load_criteria() -> dict[str, int]:
     from ocop.registry.models import ProductCategory
 
     rules = load_rules()

@@ -605,16 +605,11 @@ def build_xlsx(data: ReportData, generated_at: dt.datetime) -> bytes:
 
 
 def build_pdf(data: ReportData, generated_at: dt.datetime) -> bytes:
-    from weasyprint import HTML
+    from ocop.core.pdf import html_to_pdf
 
     context = report_context(data, generated_at)
     html = render_to_string(PDF_TEMPLATE, context)
-    digest = hashlib.sha256(html.encode("utf-8")).digest()[:16]
-    return HTML(string=html, url_fetcher=_no_fetch).write_pdf(pdf_identifier=digest)
-
-
-def _no_fetch(url: str, *args, **kwargs):
-    raise ValueError(f"external resources are not loaded: {url[:80]}")
+    return html_to_pdf(html, hashlib.sha256(html.encode("utf-8")).digest()[:16])
 
 
 def build_all(data: ReportData, generated_at: dt.datetime) -> dict[str, bytes]:
