@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -471,15 +472,7 @@ def _card_context(card: Scorecard, tree: scoring.SheetTree, editable: bool) -> d
                 "title": tree.part_titles.get(code, ""),
                 "max": maximum,
                 "total": result.parts.get(code),
-                "nodes": [
-                    {
-                        "node": n,
-                        "depth": _depth(tree, n),
-                        "answer": answers.get(n.id),
-                        "marks": marks.get(n.id, {}),
-                    }
-                    for n in nodes
-                ],
+                "nodes": [_card_node(tree, n, answers.get(n.id), marks.get(n.id, {})) for n in nodes],
             }
         )
     return {
@@ -490,6 +483,29 @@ def _card_context(card: Scorecard, tree: scoring.SheetTree, editable: bool) -> d
         "open_codes": [(i, tree.keys[i]) for i in result.open],
         "editable": editable,
         "total_max": sum(tree.parts.values()),
+    }
+
+
+def _card_node(tree: scoring.SheetTree, node, answer, marks: dict[int, list[int]]) -> dict:
+    """A criterion as the scorecard shows it, its options' points formatted and star marks joined
+    here rather than in the template (the page shows some 150 options)."""
+    chosen = answer.option_id if answer is not None else None
+    return {
+        "node": node,
+        "depth": _depth(tree, node) + 1,
+        "answer": answer,
+        "options": [
+            {
+                "id": oid,
+                "label": label,
+                "points": points,
+                "points_text": floatformat(points, "-2"),
+                "stars": marks.get(oid, []),
+                "checked": oid == chosen,
+            }
+            for oid, label, points in node.options
+        ],
+        "max_text": floatformat(node.max_score, "-2"),
     }
 
 
