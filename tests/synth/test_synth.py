@@ -76,3 +76,39 @@ def test_synth_writes_consistent_records_the_same_for_the_same_seed(criteria, ca
     assert not Product.objects.filter(name__startswith="TH ").exists()
     assert not generate("test", seed=3).reused
     assert signature() == before
+
+
+def test_plans_and_activities_are_generated_over_a_dataset_written_before_them(criteria):
+    """The extra generators (plans, activities) run once per dataset — also over one written
+    before they existed — and `reset` deletes what they wrote."""
+    from ocop.activities.models import CourseAttendee, EventParticipation, OutreachArticle, SalesPoint
+    from ocop.core.models import ReferenceDataset
+    from ocop.planning.models import Plan, PlanTask, Target
+
+    counts = generate("test", seed=5)
+    assert counts.extra["plans"] == Plan.objects.filter(title__endswith="(tổng hợp)").count() > 0
+    assert counts.extra["targets"] == Target.objects.count()
+    assert counts.extra["events"] > 0 and counts.extra["participations"] == EventParticipation.objects.count()
+    assert counts.extra["attendees"] == CourseAttendee.objects.count() > 0
+    # Every plan has its province targets, tasks and commune targets in the province.
+    for plan in Plan.objects.filter(title__endswith="(tổng hợp)").select_related("area"):
+        targets = list(plan.targets.select_related("area"))
+        assert any(t.area_id == plan.area_id for t in targets)
+        assert all(t.area.path.startswith(plan.area.path) for t in targets)
+        assert PlanTask.objects.filter(plan=plan).count() == 6
+    # Activities only involve the province's own synthetic producers and products.
+    for point in SalesPoint.objects.prefetch_related("products__commune"):
+        for product in point.products.all():
+            assert (product.commune.current_path or product.commune.path).startswith(point.area.path)
+    assert OutreachArticle.objects.filter(public=True).exists()
+    # Written as if before the extras existed: they run again over the reused dataset.
+    plans_before = Plan.objects.count()
+    Plan.objects.filter(title__endswith="(tổng hợp)").delete()
+    ReferenceDataset.objects.filter(name="synth:test:5:planning").delete()
+    again = generate("test", seed=5)
+    assert again.reused and Plan.objects.count() == plans_before
+    assert generate("test", seed=5).extra == again.extra  # and only once
+    deleted = reset()
+    assert deleted["plans"] == plans_before and deleted["events"] > 0
+    assert not Plan.objects.filter(title__endswith="(tổng hợp)").exists()
+    assert not SalesPoint.objects.exists() and not EventParticipation.objects.exists()

@@ -62,8 +62,16 @@ class Counts:
     extra: dict = field(default_factory=dict)
 
 
-# Generators of other apps (plans, activities …) add themselves here: fn(ctx: Context) -> dict.
-EXTRA_GENERATORS: list[Callable] = []
+# Generators of other apps: modules with NAME, generate(ctx: Context) -> dict and reset() -> dict.
+# Each runs once per dataset (recorded as `synth:<scale>:<seed>:<NAME>`), also over a dataset
+# written before it existed.
+EXTRA_MODULES = ("ocop.planning.synth", "ocop.activities.synth")
+
+
+def extra_generators() -> list:
+    import importlib
+
+    return [importlib.import_module(name) for name in EXTRA_MODULES]
 
 
 @dataclass
@@ -92,11 +100,21 @@ def generate(scale: str = "province", seed: int = 1, progress: Callable[[str], N
         raise ValueError(f"Unknown scale {scale!r}: choose one of {', '.join(SCALES)}")
     spec = SCALES[scale]
     name = dataset_name(scale, seed)
+    say = progress or (lambda _msg: None)
     done = ReferenceDataset.objects.filter(name=name).first()
     if done is not None:
         stats = {k: v for k, v in done.stats.items() if k in Counts.__dataclass_fields__}
-        return Counts(**{**stats, "reused": True})
-    say = progress or (lambda _msg: None)
+        counts = Counts(**{**stats, "reused": True})
+        counts.extra = dict(counts.extra or {})
+        missing = [m for m in extra_generators() if not _extra_done(name, m)]
+        if missing:
+            ctx = _context_of_written(seed, spec)
+            for module in missing:
+                counts.extra.update(_run_extra(name, module, ctx, say))
+        else:
+            for module in extra_generators():
+                counts.extra.update(_extra_done(name, module).stats)
+        return counts
     started = time.monotonic()
     _check_reference_data()
     actor = _synth_actor()
@@ -118,9 +136,8 @@ def generate(scale: str = "province", seed: int = 1, progress: Callable[[str], N
         )
     with transaction.atomic():
         counts.cycles = _cycles(actor, provinces, spec)
-    for extra in EXTRA_GENERATORS:
-        with transaction.atomic():
-            counts.extra.update(extra(ctx) or {})
+    for module in extra_generators():
+        counts.extra.update(_run_extra(name, module, ctx, say))
     counts.seconds = round(time.monotonic() - started, 1)
     ReferenceDataset.objects.update_or_create(
         name=name,
@@ -131,6 +148,57 @@ def generate(scale: str = "province", seed: int = 1, progress: Callable[[str], N
         },
     )
     return counts
+
+
+def _extra_done(name: str, module):
+    from ocop.core.models import ReferenceDataset
+
+    return ReferenceDataset.objects.filter(name=f"{name}:{module.NAME}").first()
+
+
+def _run_extra(name: str, module, ctx: Context, say) -> dict:
+    import time
+
+    from ocop.core.models import ReferenceDataset
+
+    started = time.monotonic()
+    with transaction.atomic():
+        stats = module.generate(ctx) or {}
+        ReferenceDataset.objects.update_or_create(
+            name=f"{name}:{module.NAME}",
+            defaults={
+                "source": module.__name__,
+                "checksum": hashlib.sha256(f"{name}:{module.NAME}".encode()).hexdigest(),
+                "stats": stats,
+            },
+        )
+    say(f"{module.NAME}: {stats} in {time.monotonic() - started:.1f} s")
+    return stats
+
+
+def _context_of_written(seed: int, spec: Scale) -> Context:
+    """The context of a dataset written earlier: its provinces and their synthetic records."""
+    from ocop.registry.models import Producer, Product
+
+    provinces = _provinces(spec)
+    ctx = Context(seed=seed, scale=spec, actor=_synth_actor(), provinces=provinces)
+    by_path = {p.path: p.pk for p in provinces}
+
+    def province_of(path: str, current: str) -> int | None:
+        parts = (current or path).strip("/").split("/")
+        return by_path.get("/".join(parts[:2]) + "/")
+
+    for model, target in ((Producer, ctx.producers_by_province), (Product, ctx.products_by_province)):
+        rows = (
+            model.objects.filter(is_illustrative=True, name__startswith=PREFIX)
+            .order_by("pk")
+            .values_list("pk", "commune__path", "commune__current_path")
+        )
+        for pk, path, current in rows:
+            province = province_of(path, current)
+            if province is not None:
+                target.setdefault(province, []).append(pk)
+    return ctx
 
 
 def reset() -> dict[str, int]:
@@ -166,9 +234,8 @@ def reset() -> dict[str, int]:
         deleted["sessions"] = EvaluationSession.objects.filter(council__in=councils).delete()[0]
         CouncilMember.objects.filter(council__in=councils).delete()
         deleted["councils"] = councils.delete()[0]
-        for extra in EXTRA_GENERATORS:
-            if hasattr(extra, "reset"):
-                deleted.update(extra.reset())
+        for module in extra_generators():
+            deleted.update(module.reset())
         deleted["cycles"] = ProgrammeCycle.objects.filter(name__endswith="(tổng hợp)").delete()[0]
         deleted["products"] = products.delete()[0]
         deleted["producers"] = Producer.objects.filter(
