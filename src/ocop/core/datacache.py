@@ -101,6 +101,21 @@ def cached_count(queryset) -> int:
     return value
 
 
+def kept(name: str, compute, *parts):
+    """A value that never changes under its key (a published score sheet's criteria, keyed by the
+    sheet and its version): kept for the timeout whatever is written meanwhile."""
+    seconds = timeout()
+    if seconds <= 0:
+        return compute()
+    raw = "\n".join((name, *map(str, parts)))
+    key = KEY_PREFIX + "kept:" + hashlib.sha256(raw.encode("utf-8")).hexdigest()
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, seconds)
+    return value
+
+
 def remembered(name: str, compute, *parts):
     """A value computed from the data (the catalogue's filter choices, say), kept under the same
     rule as the pages: until the next audited write, the next day, or the timeout."""

@@ -59,6 +59,14 @@ class SheetTree:
 
     @classmethod
     def load(cls, sheet) -> SheetTree:
+        """The sheet's tree. A published sheet never changes (a correction is a new version), so
+        the tree is kept by sheet and version (core.datacache.kept): every answer saved reads it."""
+        from ocop.core.datacache import kept
+
+        return kept("evaluation.sheet_tree", lambda: cls.read(sheet), sheet.pk, sheet.version)
+
+    @classmethod
+    def read(cls, sheet) -> SheetTree:
         """Three queries: parts, criteria, options."""
         from .models import Criterion, CriterionOption
 

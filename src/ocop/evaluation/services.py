@@ -618,7 +618,9 @@ def _locked(model, pk, *related: str):
     only. That serialises the writers of the row but not the foreign-key checks of new rows that
     point at it (a scorecard, an answer, a result), which PostgreSQL makes at commit — after the
     audit chain head is locked — and which a plain FOR UPDATE would turn into deadlocks."""
-    return model.objects.select_for_update(no_key=True, of=("self",)).select_related(*related).get(pk=pk)
+    rows = model.objects.select_for_update(no_key=True, of=("self",))
+    # (`select_related()` with no field follows every foreign key: an 18-table join, 20 ms a save.)
+    return (rows.select_related(*related) if related else rows).get(pk=pk)
 
 
 def _lock_entry(entry: SessionProduct) -> SessionProduct:
