@@ -259,3 +259,52 @@ def test_the_whole_country_costs_the_same_queries_whatever_the_provinces(client,
     products(admin_user, 2, "2025/01/00008/", stars=5, prefix="C")
     rebuild(unit("2025/01/"))
     assert count() == few
+
+
+def test_a_province_shows_its_own_and_its_districts_targets_a_commune_its_own(client, province_officer, unit):
+    from ocop.planning.choices import PlanState
+    from ocop.planning.models import Indicator, Plan, Target
+
+    today = dt.date.today()
+    plan = Plan.objects.create(
+        number="98/KH-UBND",
+        title="Kế hoạch OCOP năm nay (thử nghiệm)",
+        issuing_body="UBND tỉnh Thái Nguyên",
+        issued_on=dt.date(today.year, 1, 2),
+        period_start=dt.date(today.year, 1, 1),
+        period_end=dt.date(today.year, 12, 31),
+        area=unit(THAI_NGUYEN),
+        state=PlanState.IN_FORCE,
+    )
+    indicator = Indicator.objects.get(code="new_products_3star")
+    for path, value in ((THAI_NGUYEN, 10), ("legacy/06/066/", 3), (NA_RI, 1), (CHO_DON, 2)):
+        Target.objects.create(plan=plan, indicator=indicator, area=unit(path), value=value)
+    rebuild_home()
+    client.force_login(province_officer)
+    province = client.get("/reports/").context["board"]
+    assert sorted(r["target"] for r in province.targets) == [3, 10]  # the province, a former district
+    commune = client.get("/reports/", {"area": unit(NA_RI).pk}).context["board"]
+    assert [r["target"] for r in commune.targets] == [1]
+
+
+def test_kept_figures_follow_each_rebuild(client, settings, province_admin, province_officer):
+    """With the data cache on, a dashboard's figures are kept until its province is rebuilt."""
+    from django.core.cache import cache
+
+    settings.OCOP_DATA_CACHE_SECONDS = 300
+    cache.clear()
+    products(province_admin, 2, NA_RI, prefix="A")
+    rebuild_home()
+    client.force_login(province_officer)
+
+    def total() -> int:
+        return client.get("/reports/", {"basis": "current"}).context["board"].total.value
+
+    assert total() == 2
+    with CaptureQueriesContext(connection) as ctx:
+        assert total() == 2
+    assert not any("reporting_productfigure" in q["sql"] for q in ctx.captured_queries)
+    products(province_admin, 3, CHO_DON, prefix="B")
+    rebuild_home()  # what the background task does after the writes
+    assert total() == 5
+    cache.clear()

@@ -19,10 +19,11 @@ from urllib.parse import urlencode
 
 from django.db.models import Sum
 from django.urls import get_script_prefix, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from ocop.accounts.selectors import user_scope
+from ocop.core.datacache import remembered
 from ocop.geo.choices import Edition
 from ocop.geo.models import AdminUnit, UnitSuccession
 from ocop.geo.selectors import home_area, within
@@ -209,6 +210,29 @@ def dashboard(user, area: AdminUnit, *, year=None, basis: str = LEGACY, plan=Non
     provinces = provinces_for(unit)
     ensure_built(provinces)
     states = list(SummaryState.objects.filter(province__in=provinces))
+    # The figures come from the summary rows only: the same for every user until a province's
+    # summaries are rebuilt (their `built_at`) or the data changes — kept that long (datacache).
+    built = tuple(sorted((s.province_id, s.built_at.isoformat() if s.built_at else "") for s in states))
+    board = remembered(
+        "reporting.dashboard",
+        lambda: _figures(area, states, year, basis),
+        area.pk,
+        year,
+        basis,
+        built,
+        translation.get_language(),
+    )
+    # Targets are set by a province's (or a commune's) plans, and shown as the user may see them;
+    # the whole country has none here.
+    show_targets = board.is_today and not national
+    board.plan, board.targets = _targets(user, area, board.day, plan) if show_targets else (None, [])
+    return board
+
+
+def _figures(area, states: list, year, basis: str) -> Dashboard:
+    """The dashboard's figures of `area` from the summary rows of `states`' provinces."""
+    national = isinstance(area, Country)
+    unit = None if national else area
     state_days = sorted({d for s in states for d in s.day_list})
     day, is_today = pick_day(state_days, year)
     built_at = min((s.built_at for s in states if s.built_at), default=None)
@@ -388,7 +412,7 @@ def dashboard(user, area: AdminUnit, *, year=None, basis: str = LEGACY, plan=Non
 
     if national:  # the provinces' counters added up (a share cannot be: it shows "—")
         values = dict(
-            CounterFigure.objects.filter(area__in=provinces, day=day)
+            CounterFigure.objects.filter(area__in=[s.province_id for s in states], day=day)
             .values("code")
             .annotate(total=Sum("value"))
             .values_list("code", "total")
@@ -409,8 +433,6 @@ def dashboard(user, area: AdminUnit, *, year=None, basis: str = LEGACY, plan=Non
             Link(names.get(code, code), _number(value) if value is not None else "—", key=code)
         )
 
-    # Targets are set by a province's (or a commune's) plans; the whole country has none here.
-    board.plan, board.targets = _targets(user, area, day, plan) if is_today and not national else (None, [])
     return board
 
 
@@ -458,12 +480,16 @@ def _indicator_names() -> dict[str, str]:
 
 
 def _targets(user, area, day, plan):
-    """The targets of the plans in force today in the area, with their progress, as summarised at
-    the last rebuild (targets are summarised for today only; a past day shows none)."""
+    """The targets of the plans in force today in the area (and one level below), with their
+    progress, as summarised at the last rebuild (targets are summarised for today only; a past
+    day shows none)."""
     from .models import TargetFigure
 
     rows = list(
-        TargetFigure.objects.filter(within(area, "area__"))
+        # The area's own targets and those one level down (a province's and its districts'; a
+        # district's and its communes'): a province's commune targets show on each commune's
+        # dashboard, not as hundreds of rows on the province's.
+        TargetFigure.objects.filter(within(area, "area__"), area__level__lte=area.level + 1)
         .select_related("area")
         .order_by("plan_area_path", "plan_ref", "order")
     )
