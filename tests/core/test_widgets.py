@@ -66,3 +66,20 @@ def test_list_filters_offer_only_the_areas_of_the_scope(client, unit):
         assert str(unit(THAI_NGUYEN).pk) in values and str(unit(BAC_KAN_LEGACY).pk) in values
         assert str(unit("2025/01/").pk) not in values, url
         assert 10 < len(values) < 40, (url, len(values))
+
+
+@pytest.mark.parametrize("value", [None, 0, 1, 3, 4, 5])
+def test_the_stars_cell_is_the_template_s(value):
+    from django.template.loader import render_to_string
+
+    from ocop.core.tables import stars_cell
+
+    assert stars_cell(value) == render_to_string("registry/_stars_cell.html", {"value": value}).strip()
+
+
+def test_a_stars_display_shows_its_stars():
+    """A certificate's `stars` resolves to its display ("4★"): the cell still draws four stars
+    (the template drew none)."""
+    from ocop.core.tables import stars_cell
+
+    assert stars_cell("4★") == stars_cell(4) == '<span class="text-yellow" title="4 sao">★★★★</span>'

@@ -1,7 +1,7 @@
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ocop.core.tables import Column, Table
+from ocop.core.tables import Column, Table, stars_cell
 
 from .models import Status
 
@@ -24,7 +24,7 @@ class CertificateTable(Table):
     commune = Column(
         _("Commune"), "product.commune.name", order_by="product__commune__name", css="d-none d-xl-table-cell"
     )
-    stars = Column(_("Stars"), "stars", template="registry/_stars_cell.html")
+    stars = Column(_("Stars"), "stars", html=stars_cell)
     issued_on = Column(_("Valid from"), "issued_on")
     valid_until = Column(_("Valid until"), "valid_until")
     status = Column(_("Status today"), value=_status, orderable=False)

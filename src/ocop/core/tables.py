@@ -42,6 +42,16 @@ def plain(value: Any) -> str:
     return str(value)
 
 
+def stars_cell(value) -> str:
+    """A star rating as registry/_stars_cell.html writes it (★ × n, or a dash); `value` is the
+    number or a field's display ("3★")."""
+    digits = "".join(ch for ch in str(value or "") if ch.isdigit())
+    stars = int(digits) if digits else 0
+    if stars:
+        return format_html('<span class="text-yellow" title="{} sao">{}</span>', stars, "★" * stars)
+    return format_html('<span class="text-secondary">—</span>')
+
+
 class Column:
     def __init__(
         self,
@@ -53,6 +63,7 @@ class Column:
         orderable: bool = True,
         link: bool | Callable[[Any], str] = False,
         template: str | None = None,
+        html: Callable[[Any], str] | None = None,
         export: bool = True,
         css: str = "",
     ):
@@ -65,6 +76,7 @@ class Column:
         self.order_by = order_by or ((accessor.replace(".", "__"),) if accessor else ())
         self.link = link
         self.template = template
+        self.html = html  # the cell's HTML from the value, in Python (a template per cell is slow)
         self.export = export
         self.css = css
         self.name = ""
@@ -75,6 +87,8 @@ class Column:
         return resolve(obj, self.accessor) if self.accessor else None
 
     def render(self, obj: Any) -> str:
+        if self.html is not None:
+            return self.html(self.value(obj))
         if self.template:
             return render_to_string(self.template, {"record": obj, "value": self.value(obj)})
         text = plain(self.value(obj))

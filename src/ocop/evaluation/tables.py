@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from ocop.core.tables import Column, Table
+from ocop.core.tables import Column, Table, stars_cell
 
 
 class CouncilTable(Table):
@@ -46,7 +46,7 @@ class ResultTable(Table):
         link=lambda r: r.entry.session.get_absolute_url(),
     )
     average = Column(pgettext_lazy("result", "Score"), "average")
-    stars = Column(_("Stars"), "stars", template="registry/_stars_cell.html")
+    stars = Column(_("Stars"), "stars", html=stars_cell)
     outcome = Column(_("Outcome"), value=lambda r: r.outcome_label(), orderable=False)
     state = Column(_("State"), "state")
     decision = Column(_("Decision"), "decision_number", css="d-none d-lg-table-cell")

@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from ocop.core.tables import Column, Table
+from ocop.core.tables import Column, Table, stars_cell
 
 
 class ProducerTable(Table):
@@ -41,7 +41,7 @@ class ProductTable(Table):
         order_by="commune__parent__name",
         css="d-none d-xl-table-cell",
     )
-    stars = Column(_("Stars"), "stars", order_by="stars", template="registry/_stars_cell.html")
+    stars = Column(_("Stars"), "stars", order_by="stars", html=stars_cell)
     lifecycle = Column(_("Stage"), "lifecycle", css="d-none d-lg-table-cell")
 
     default_ordering = ("name",)

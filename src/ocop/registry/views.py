@@ -153,6 +153,19 @@ class ProductListView(ObjectListView):
             super()
             .get_queryset(request)
             .select_related("producer", "category", "commune", "commune__parent")
+            # What the table shows: the long texts of the product and its producer stay behind.
+            .only(
+                "code",
+                "name",
+                "lifecycle",
+                "producer_id",
+                "category_id",
+                "commune_id",
+                "producer__name",
+                "category__name",
+                "commune__name",
+                "commune__parent__name",
+            )
             .with_star_on(_star_day(request))
         )
 
