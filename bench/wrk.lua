@@ -3,6 +3,7 @@
 --   BENCH_METHOD   GET (default) or POST
 --   BENCH_BODY     request body (POST)
 --   BENCH_HEADERS  header lines separated by "\n" ("Cookie: …\nX-CSRFToken: …")
+--   BENCH_VARY     "1": a new query string on every request (never served from a cache)
 wrk.method = os.getenv("BENCH_METHOD") or "GET"
 local body = os.getenv("BENCH_BODY")
 if body and body ~= "" then
@@ -13,6 +14,21 @@ for line in string.gmatch(headers, "[^\n]+") do
   local name, value = string.match(line, "^([^:]+):%s*(.*)$")
   if name then
     wrk.headers[name] = value
+  end
+end
+
+local threads = 0
+setup = function(thread)
+  threads = threads + 1
+  thread:set("tid", threads)
+end
+
+if os.getenv("BENCH_VARY") == "1" then
+  local n = 0
+  request = function()
+    n = n + 1
+    local sep = string.find(wrk.path, "?", 1, true) and "&" or "?"
+    return wrk.format(nil, wrk.path .. sep .. "bench=" .. tostring(tid) .. "-" .. n)
   end
 end
 

@@ -292,7 +292,7 @@ OCOP_SUMMARY_AUTO_REBUILD = env_bool("OCOP_SUMMARY_AUTO_REBUILD", True)
 OCOP_DASHBOARD_EXPIRING_DAYS = int(os.environ.get("OCOP_DASHBOARD_EXPIRING_DAYS", "90"))
 # Generated periodic reports (private: streamed by a scoped view, never under MEDIA_ROOT).
 OCOP_REPORTS_DIR = os.environ.get("OCOP_REPORTS_DIR", str(VAR_DIR / "reports"))
-# Public pages (catalogue, verification), the catalogue's filter choices and lists' counts are
-# cached for at most this many seconds, keyed by the audit chain's head so that any audited write
-# shows at once (core/datacache.py). 0: off.
+# Public pages (catalogue, verification), the catalogue's filter choices, lists' counts and the
+# dashboards' figures are cached for at most this many seconds, keyed by the audit chain's head
+# so that any audited write shows at once (core/datacache.py). 0: off.
 OCOP_DATA_CACHE_SECONDS = int(os.environ.get("OCOP_DATA_CACHE_SECONDS", "300"))

@@ -1,6 +1,8 @@
 """What is computed from the data, kept until the data changes: the public pages (catalogue list
-and product pages, certificate verification), the catalogue's filter choices and the counts of
-lists (a list's pages, sorts and htmx refreshes count the same rows again).
+and product pages, certificate verification), the catalogue's filter choices, the counts of
+lists (a list's pages, sorts and htmx refreshes count the same rows again) and the dashboards'
+figures (`remembered`, keyed also by the build time of the provinces' summaries). A published
+score sheet's tree never changes under its id and version (`kept`).
 
 Everything is stored under a key made of the **data version** — the audit chain's head
 (`AuditChainHead`: the sequence number and hash of the last audited write, one primary-key read,

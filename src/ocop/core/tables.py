@@ -12,6 +12,7 @@ from django.db import models
 from django.template.loader import render_to_string
 from django.utils import formats
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 
@@ -49,7 +50,7 @@ def stars_cell(value) -> str:
     stars = int(digits) if digits else 0
     if stars:
         return format_html('<span class="text-yellow" title="{} sao">{}</span>', stars, "★" * stars)
-    return format_html('<span class="text-secondary">—</span>')
+    return mark_safe('<span class="text-secondary">—</span>')
 
 
 class Column:
