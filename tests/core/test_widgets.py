@@ -83,3 +83,19 @@ def test_a_stars_display_shows_its_stars():
     from ocop.core.tables import stars_cell
 
     assert stars_cell("4★") == stars_cell(4) == '<span class="text-yellow" title="4 sao">★★★★</span>'
+
+
+def test_table_rows_escape_text_and_keep_safe_html():
+    from django.template import Context, Template
+    from django.utils.html import format_html
+
+    from ocop.core.templatetags.ocop_tags import table_rows
+
+    rows = [{"cells": [(format_html('<a href="{}">{}</a>', "/x/", "A & B"), "d-none"), ("<b>", "")]}]
+    html = table_rows(rows)
+    assert html == '<tr><td class="d-none"><a href="/x/">A &amp; B</a></td><td class="">&lt;b&gt;</td></tr>'
+    legacy = Template(
+        '{% for row in rows %}<tr>{% for cell, css in row.cells %}<td class="{{ css }}">{{ cell }}</td>'
+        "{% endfor %}</tr>{% endfor %}"
+    ).render(Context({"rows": rows}))
+    assert html == legacy  # what the template loop wrote

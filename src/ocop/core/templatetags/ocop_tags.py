@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 from django import forms, template
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, escape, format_html
+from django.utils.safestring import mark_safe
 
 from ocop.core.widgets import is_plain_select, render_select
 
@@ -26,6 +27,19 @@ def with_class(field):
     if is_plain_select(widget):
         return render_select(field, attrs)  # the same HTML, without a template per option
     return field.as_widget(attrs=attrs)
+
+
+@register.simple_tag
+def table_rows(rows) -> str:
+    """A list's rows (`Table.rows`), written in Python: a page of 50 rows has 400 cells, and a
+    template loop over them cost more than the page's SQL."""
+
+    def cells(row) -> str:
+        return "".join(
+            f'<td class="{escape(css)}">{conditional_escape(cell)}</td>' for cell, css in row["cells"]
+        )
+
+    return mark_safe("\n      ".join(f"<tr>{cells(row)}</tr>" for row in rows))
 
 
 @register.simple_tag
