@@ -27,3 +27,21 @@ def products(
 
 def rebuild_home():
     return rebuild(AdminUnit.objects.get(path=THAI_NGUYEN))
+
+
+def plan_in_force(number: str):
+    """A plan of Thái Nguyên for this whole year, in force."""
+    from ocop.planning.choices import PlanState
+    from ocop.planning.models import Plan
+
+    today = dt.date.today()
+    return Plan.objects.create(
+        number=number,
+        title="Kế hoạch OCOP năm nay (thử nghiệm)",
+        issuing_body="UBND tỉnh Thái Nguyên",
+        issued_on=dt.date(today.year, 1, 2),
+        period_start=dt.date(today.year, 1, 1),
+        period_end=dt.date(today.year, 12, 31),
+        area=AdminUnit.objects.get(path=THAI_NGUYEN),
+        state=PlanState.IN_FORCE,
+    )

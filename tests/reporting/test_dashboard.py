@@ -16,7 +16,7 @@ from ocop.planning import indicators
 from tests.conftest import BAC_KAN_LEGACY, CHO_DON, NA_RI, THAI_NGUYEN
 from tests.factories import make_user
 
-from .helpers import products, rebuild_home
+from .helpers import plan_in_force, products, rebuild_home
 
 pytestmark = pytest.mark.django_db
 
@@ -162,20 +162,10 @@ def test_the_first_dashboard_builds_missing_summaries(client, province_admin, pr
 def test_targets_of_the_plan_in_force_are_summarised_with_their_light(
     client, province_admin, province_officer, unit
 ):
-    from ocop.planning.choices import PlanState
-    from ocop.planning.models import Indicator, Plan, Target
+    from ocop.planning.models import Indicator, Target
 
     today = dt.date.today()
-    plan = Plan.objects.create(
-        number="99/KH-UBND",
-        title="Kế hoạch OCOP năm nay (thử nghiệm)",
-        issuing_body="UBND tỉnh Thái Nguyên",
-        issued_on=dt.date(today.year, 1, 2),
-        period_start=dt.date(today.year, 1, 1),
-        period_end=dt.date(today.year, 12, 31),
-        area=unit(THAI_NGUYEN),
-        state=PlanState.IN_FORCE,
-    )
+    plan = plan_in_force("99/KH-UBND")
     Target.objects.create(
         plan=plan, indicator=Indicator.objects.get(code="new_products_3star"), area=unit(THAI_NGUYEN), value=4
     )
@@ -262,20 +252,9 @@ def test_the_whole_country_costs_the_same_queries_whatever_the_provinces(client,
 
 
 def test_a_province_shows_its_own_and_its_districts_targets_a_commune_its_own(client, province_officer, unit):
-    from ocop.planning.choices import PlanState
-    from ocop.planning.models import Indicator, Plan, Target
+    from ocop.planning.models import Indicator, Target
 
-    today = dt.date.today()
-    plan = Plan.objects.create(
-        number="98/KH-UBND",
-        title="Kế hoạch OCOP năm nay (thử nghiệm)",
-        issuing_body="UBND tỉnh Thái Nguyên",
-        issued_on=dt.date(today.year, 1, 2),
-        period_start=dt.date(today.year, 1, 1),
-        period_end=dt.date(today.year, 12, 31),
-        area=unit(THAI_NGUYEN),
-        state=PlanState.IN_FORCE,
-    )
+    plan = plan_in_force("98/KH-UBND")
     indicator = Indicator.objects.get(code="new_products_3star")
     for path, value in ((THAI_NGUYEN, 10), ("legacy/06/066/", 3), (NA_RI, 1), (CHO_DON, 2)):
         Target.objects.create(plan=plan, indicator=indicator, area=unit(path), value=value)

@@ -56,12 +56,11 @@ def generate(ctx) -> dict:
         SalesPoint,
         TrainingCourse,
     )
-    from ocop.audit import services as audit
     from ocop.core.text import search_text
     from ocop.geo.choices import Edition, Level
     from ocop.geo.models import AdminUnit
     from ocop.registry.models import Product
-    from ocop.synth.generator import TODAY
+    from ocop.synth.generator import TODAY, audit_province
 
     counts = {
         "events": 0,
@@ -235,15 +234,7 @@ def generate(ctx) -> dict:
             "attendees": len(attendees),
             "articles": len(articles),
         }
-        audit.record(
-            actor=ctx.actor,
-            action="import",
-            object_type="synth",
-            object_repr=f"Hoạt động tổng hợp: {province.name}",
-            changes=changes,
-            message="ocop synth (activities)",
-            area=province,
-        )
+        audit_province(ctx.actor, province, changes, "Hoạt động tổng hợp", NAME)
         for key, value in changes.items():
             counts[key] += value
     return counts

@@ -99,13 +99,9 @@ def cached_count(queryset) -> int:
         sql, params = queryset.query.sql_with_params()
     except EmptyResultSet:  # a filter that matches nothing (an empty scope, `.none()`)
         return 0
-    raw = "\n".join(("count", data_version(), timezone.localdate().isoformat(), sql, repr(params)))
-    key = KEY_PREFIX + "count:" + hashlib.sha256(raw.encode("utf-8")).hexdigest()
-    value = cache.get(key)
-    if value is None:
-        value = queryset.count()
-        cache.set(key, value, seconds)
-    return value
+    return _get_or_compute(
+        "count", queryset.count, seconds, data_version(), timezone.localdate().isoformat(), sql, repr(params)
+    )
 
 
 def kept(name: str, compute, *parts):
@@ -114,13 +110,7 @@ def kept(name: str, compute, *parts):
     seconds = timeout()
     if seconds <= 0:
         return compute()
-    raw = "\n".join((name, *map(str, parts)))
-    key = KEY_PREFIX + "kept:" + hashlib.sha256(raw.encode("utf-8")).hexdigest()
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, seconds)
-    return value
+    return _get_or_compute("kept", compute, seconds, name, *parts)
 
 
 def remembered(name: str, compute, *parts):
@@ -129,8 +119,15 @@ def remembered(name: str, compute, *parts):
     seconds = timeout()
     if seconds <= 0:
         return compute()
-    raw = "\n".join((name, data_version(), timezone.localdate().isoformat(), *map(str, parts)))
-    key = KEY_PREFIX + "value:" + hashlib.sha256(raw.encode("utf-8")).hexdigest()
+    return _get_or_compute(
+        "value", compute, seconds, name, data_version(), timezone.localdate().isoformat(), *parts
+    )
+
+
+def _get_or_compute(kind: str, compute, seconds: int, *parts):
+    """The value kept under the hash of `parts`, or `compute()`'s, kept for `seconds`."""
+    raw = "\n".join(map(str, parts))
+    key = f"{KEY_PREFIX}{kind}:" + hashlib.sha256(raw.encode("utf-8")).hexdigest()
     value = cache.get(key)
     if value is None:
         value = compute()

@@ -56,14 +56,13 @@ TASKS = (
 
 
 def generate(ctx) -> dict:
-    from ocop.audit import services as audit
     from ocop.core.text import search_text
     from ocop.geo.choices import Edition, Level
     from ocop.geo.models import AdminUnit
     from ocop.planning.choices import PlanKind, PlanState, TaskStatus
     from ocop.planning.loader import load_indicators
     from ocop.planning.models import EnteredValue, Indicator, Plan, PlanTask, Target, TaskReport
-    from ocop.synth.generator import TODAY
+    from ocop.synth.generator import TODAY, audit_province
 
     if not Indicator.objects.exists():
         load_indicators()
@@ -199,15 +198,7 @@ def generate(ctx) -> dict:
             "task_reports": len(reports),
             "entered_values": len(entered),
         }
-        audit.record(
-            actor=ctx.actor,
-            action="import",
-            object_type="synth",
-            object_repr=f"Kế hoạch tổng hợp: {province.name}",
-            changes=changes,
-            message="ocop synth (planning)",
-            area=province,
-        )
+        audit_province(ctx.actor, province, changes, "Kế hoạch tổng hợp", NAME)
         for key, value in changes.items():
             counts[key] += value
     return counts

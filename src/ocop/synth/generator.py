@@ -469,7 +469,7 @@ def _province(
         prev.superseded_by_id = new.pk
     Certificate.objects.bulk_update([p for p, _n in links], ["superseded_by"], batch_size=BATCH)
     counts.certificates += len(certificates)
-    _audit(
+    audit_province(
         actor,
         province,
         {"producers": len(producers), "products": len(products), "certificates": len(certificates)},
@@ -737,7 +737,9 @@ def _evaluations(rng, province, products, plans, sheets, spec: Scale, actor, cou
     counts.answers += _write_answers(cards, answers_by_card)
     EvaluationResult.objects.bulk_create(results, batch_size=BATCH)
     counts.results += len(results)
-    _audit(actor, province, {"evaluations": len(entries), "scorecards": len(cards), "results": len(results)})
+    audit_province(
+        actor, province, {"evaluations": len(entries), "scorecards": len(cards), "results": len(results)}
+    )
     return {key: result for (key, _s), result in zip(targets, results, strict=True) if key is not None}
 
 
@@ -792,15 +794,17 @@ def _cycles(actor, provinces, spec: Scale) -> int:
     return n
 
 
-def _audit(actor, province, changes: dict) -> None:
+def audit_province(actor, province, changes: dict, label: str = "Dữ liệu tổng hợp", source: str = "") -> None:
+    """The one audit event of a bulk write of synthetic records of `province` (the apps'
+    generators too: `source` names theirs)."""
     from ocop.audit import services as audit
 
     audit.record(
         actor=actor,
         action="import",
         object_type="synth",
-        object_repr=f"Dữ liệu tổng hợp: {province.name}",
+        object_repr=f"{label}: {province.name}",
         changes=changes,
-        message="ocop synth",
+        message=f"ocop synth ({source})" if source else "ocop synth",
         area=province,
     )
