@@ -168,7 +168,10 @@ def main() -> int:
     out = ROOT / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
-    for path in (out / f"{stamp}-{args.scale}.json", out / f"latest-{args.scale}.json"):
+    paths = [out / f"{stamp}-{args.scale}.json"]
+    if not args.only and not args.skip_tasks:  # a partial run is not the latest full one
+        paths.append(out / f"latest-{args.scale}.json")
+    for path in paths:
         path.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(f"\nResults: bench/results/{stamp}-{args.scale}.json")
     missed = [t for t in results["targets"] if not t["met"]]

@@ -9,7 +9,7 @@ import pytest
 
 from ocop.planning import indicators
 from ocop.registry.models import MarketplaceListing, ProducerLinkage, ProductStandard
-from tests.conftest import BAC_KAN_LEGACY, CON_MINH_LEGACY, CON_MINH_NEW, NA_RI, THAI_NGUYEN
+from tests.conftest import BAC_KAN_LEGACY, CHO_DON, CON_MINH_LEGACY, CON_MINH_NEW, NA_RI, THAI_NGUYEN
 
 from .conftest import Y2024, Y2025
 from .helpers import certify, producer, product, supersede, unit
@@ -296,3 +296,48 @@ def test_a_support_grant_strengthens_a_producer():
             responsible_unit="VPĐP",
         )
     assert names("producers_strengthened", unit(BAC_KAN_LEGACY), Y2024) == ["HTX được hỗ trợ"]
+
+
+def _records_in_three_communes():
+    """Certified, upgraded, traceable and linked records in Na Rì, Chợ Đồn and — through the former
+    Côn Minh, registered before the merger — the new Côn Minh; one outside the period."""
+    for path, n in ((NA_RI, 1), (CHO_DON, 2), (CON_MINH_LEGACY, 3)):
+        for i in range(n):
+            owner = producer(path, kind="enterprise", registration_date=D(2024, 2, 1))
+            certify(product(owner, traceability_system="iCheck"), 3, D(2024, 3, 1 + i))
+            old = certify(product(owner), 3, D(2020, 5, 1))
+            supersede(old, 4, D(2024, 6, 1))
+            ProducerLinkage.objects.create(producer=owner, partner="Siêu thị", start_date=D(2023, 1, 1))
+    certify(product(producer(NA_RI)), 3, D(2023, 3, 1))  # the year before
+
+
+def test_communes_are_counted_together_as_each_alone(django_assert_max_num_queries):
+    """count_in_communes gives every commune what count() gives it, in one grouped query per
+    province, for each counter that declares how its records are placed."""
+    _records_in_three_communes()
+    communes = [unit(NA_RI), unit(CHO_DON), unit(CON_MINH_NEW)]
+    grouped = [code for code, c in indicators.registered().items() if c.placed_by]
+    assert {"new_products_3star", "products_traceable", "producers_strengthened"} <= set(grouped)
+    seen_nonzero = set()
+    for code in grouped:
+        alone = {u.pk: count(code, u, Y2024) for u in communes}
+        with django_assert_max_num_queries(3):
+            together = indicators.count_in_communes(code, communes, *Y2024)
+        assert together == alone, code
+        seen_nonzero |= {code for n in together.values() if n}
+    assert {
+        "new_products_3star",
+        "products_traceable",
+        "upgraded_3_to_4",
+        "producers_strengthened",
+        "producers_linked",
+        "new_economic_organisations",
+    } <= seen_nonzero
+    assert indicators.count_in_communes("new_products_3star", communes, *Y2024) == {
+        communes[0].pk: 1,
+        communes[1].pk: 2,
+        communes[2].pk: 3,
+    }
+    # Not for former units, nor for counters that do not declare how their records are placed.
+    assert indicators.count_in_communes("new_products_3star", [unit(CON_MINH_LEGACY)], *Y2024) is None
+    assert indicators.count_in_communes("communes_with_product", communes, *Y2024) is None

@@ -149,3 +149,22 @@ def test_current_breakdown_of_a_legacy_plan(province_admin):
     (row,) = rows
     values = {u.path: v for u, v, _url in row["cells"]}
     assert values[CON_MINH_NEW] == 1 and sum(values.values()) == 1
+
+
+def test_commune_targets_counted_together_give_the_rows_counted_one_by_one(province_admin, monkeypatch):
+    from tests.conftest import CHO_DON, NA_RI
+
+    plan = make_plan(province_admin, THAI_NGUYEN, period_start=D(2025, 7, 1), period_end=D(2026, 12, 31))
+    for path, value in ((NA_RI, 2), (CHO_DON, 1), (CON_MINH_NEW, 4)):
+        set_target(province_admin, plan, "new_products_3star", path, value)
+    certify(product(producer(CON_MINH_LEGACY)), 3, D(2025, 8, 1))
+    certify(product(producer(CON_MINH_NEW)), 3, D(2025, 9, 1))
+    certify(product(producer(NA_RI)), 3, D(2025, 10, 1))
+
+    def table(rows):
+        return [(r.area.path, r.target, r.actual, r.ratio, r.light, r.records_url, r.note) for r in rows]
+
+    together = table(progress(plan, as_of=D(2026, 6, 30)))
+    monkeypatch.setattr(selectors, "GROUPED_FROM", 10**6)
+    assert together == table(progress(plan, as_of=D(2026, 6, 30)))
+    assert {path: actual for path, _t, actual, *_ in together} == {NA_RI: 1, CHO_DON: 0, CON_MINH_NEW: 2}

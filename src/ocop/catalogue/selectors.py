@@ -28,6 +28,7 @@ from ocop.certification.models import Certificate
 from ocop.core.text import search_q
 from ocop.geo.choices import Edition, Level
 from ocop.geo.models import AdminUnit, UnitSuccession
+from ocop.geo.selectors import province_part
 from ocop.registry.choices import CategoryLevel, ListingStatus, ProductLifecycle
 from ocop.registry.models import (
     MarketplaceListing,
@@ -173,7 +174,7 @@ class PlaceChoices:
 def place_choices(day: dt.date, province_code: str = "") -> PlaceChoices:
     """Current provinces holding public products and, for the chosen one, its communes (2 queries)."""
     paths = _current_paths(_public(day))
-    province_paths = {"/".join(p.strip("/").split("/")[:2]) + "/" for p in paths if p.count("/") >= 2}
+    province_paths = {part for p in paths if (part := province_part(p))}
     wanted = set(province_paths)
     chosen = f"{Edition.Y2025}/{province_code}/" if province_code else ""
     if chosen in province_paths:

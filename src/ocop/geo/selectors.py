@@ -17,6 +17,19 @@ def home_area() -> AdminUnit | None:
     return AdminUnit.objects.filter(edition=Edition.Y2025, level=1, code=code).first()
 
 
+def province_part(path: str) -> str:
+    """The province part of a unit's path, of either edition ("2025/19/02155/" → "2025/19/",
+    "legacy/06/058/…" → "legacy/06/"; "" for a path above the provinces)."""
+    edition, sep, rest = path.partition("/")
+    code = rest.split("/", 1)[0]
+    return f"{edition}/{code}/" if edition and sep and code else ""
+
+
+def current_province_part(path: str) -> str:
+    """The current (2025) province of a current path; "" for a legacy one."""
+    return province_part(path) if path.startswith(f"{Edition.Y2025}/") else ""
+
+
 def former_provinces(area: AdminUnit | None) -> list[AdminUnit]:
     """The legacy provinces merged into a current province (Bắc Kạn and Thái Nguyên → Thái Nguyên)."""
     if area is None or area.is_legacy:

@@ -67,7 +67,7 @@ def new_products_in(area, start, end):
     )
 
 
-@counter("new_products_3star", records=new_products_in)
+@counter("new_products_3star", records=new_products_in, placed_by="commune")
 def new_products_3star(area, start, end):
     return new_products_in(area, start, end).count()
 
@@ -80,7 +80,7 @@ def new_producers_in(area, start, end):
     )
 
 
-@counter("new_producers", records=new_producers_in)
+@counter("new_producers", records=new_producers_in, placed_by="commune")
 def new_producers(area, start, end):
     return new_producers_in(area, start, end).count()
 
@@ -106,12 +106,12 @@ def upgraded_4_to_5_in(area, start, end):
     return _products(area).filter(pk__in=_upgrades(start, end, 4, 5).values("product"))
 
 
-@counter("upgraded_3_to_4", records=upgraded_3_to_4_in)
+@counter("upgraded_3_to_4", records=upgraded_3_to_4_in, placed_by="commune")
 def upgraded_3_to_4(area, start, end):
     return upgraded_3_to_4_in(area, start, end).count()
 
 
-@counter("upgraded_4_to_5", records=upgraded_4_to_5_in)
+@counter("upgraded_4_to_5", records=upgraded_4_to_5_in, placed_by="commune")
 def upgraded_4_to_5(area, start, end):
     return upgraded_4_to_5_in(area, start, end).count()
 
@@ -174,7 +174,7 @@ def strengthened_in(area, start, end):
     return _producers(area).filter(Exists(had_before)).filter(gained)
 
 
-@counter("producers_strengthened", records=strengthened_in)
+@counter("producers_strengthened", records=strengthened_in, placed_by="commune")
 def producers_strengthened(area, start, end):
     return strengthened_in(area, start, end).count()
 
@@ -191,7 +191,7 @@ def traceable_in(area, start, end):
     )
 
 
-@counter("products_traceable", records=traceable_in)
+@counter("products_traceable", records=traceable_in, placed_by="commune")
 def products_traceable(area, start, end):
     return traceable_in(area, start, end).count()
 
@@ -206,7 +206,7 @@ def advanced_quality_in(area, start, end):
     return _products(area).filter(_certified_on(end)).filter(Exists(standard))
 
 
-@counter("products_advanced_quality", records=advanced_quality_in)
+@counter("products_advanced_quality", records=advanced_quality_in, placed_by="commune")
 def products_advanced_quality(area, start, end):
     return advanced_quality_in(area, start, end).count()
 
@@ -218,7 +218,7 @@ def listed_online_in(area, start, end):
     return _products(area).filter(_certified_on(end)).filter(Exists(listing))
 
 
-@counter("products_listed_online", records=listed_online_in)
+@counter("products_listed_online", records=listed_online_in, placed_by="commune")
 def products_listed_online(area, start, end):
     return listed_online_in(area, start, end).count()
 
@@ -236,7 +236,7 @@ def tourism_in(area, start, end):
     return _products(area).filter(_certified_on(end)).filter(category__parent__parent__in=tourism_sectors())
 
 
-@counter("products_tourism", records=tourism_in)
+@counter("products_tourism", records=tourism_in, placed_by="commune")
 def products_tourism(area, start, end):
     return tourism_in(area, start, end).count()
 
@@ -250,7 +250,7 @@ def linked_in(area, start, end):
     return _producers(area).filter(Exists(linkage)).filter(_certified_on(end, "product__producer"))
 
 
-@counter("producers_linked", records=linked_in)
+@counter("producers_linked", records=linked_in, placed_by="commune")
 def producers_linked(area, start, end):
     return linked_in(area, start, end).count()
 
@@ -267,7 +267,7 @@ def new_organisations_in(area, start, end):
     )
 
 
-@counter("new_economic_organisations", records=new_organisations_in)
+@counter("new_economic_organisations", records=new_organisations_in, placed_by="commune")
 def new_economic_organisations(area, start, end):
     return new_organisations_in(area, start, end).count()
 

@@ -26,7 +26,7 @@ from ocop.accounts.selectors import user_scope
 from ocop.core.datacache import remembered
 from ocop.geo.choices import Edition
 from ocop.geo.models import AdminUnit, UnitSuccession
-from ocop.geo.selectors import home_area, within
+from ocop.geo.selectors import home_area, province_part, within
 
 from .models import CounterFigure, ProductFigure, SummaryState, UnitFigure
 from .summaries import ACTIVITY_CODES, ensure_built, expiring_days, provinces_for
@@ -267,7 +267,7 @@ def _figures(area, states: list, year, basis: str) -> Dashboard:
             .values_list("unit_id", "unit__path", "unit__current_path", "unit__edition", "n")
         ):
             # By province: today's (current basis), or the former one the record was made in.
-            by_place[_province_key(current_path or path if basis == CURRENT else path)] += n
+            by_place[province_part(current_path or path if basis == CURRENT else path)] += n
             if basis == CURRENT:
                 per_unit[current_path or path] += n
             elif edition == Edition.LEGACY:
@@ -434,14 +434,6 @@ def _figures(area, states: list, year, basis: str) -> Dashboard:
         )
 
     return board
-
-
-def _province_key(path: str) -> str:
-    """The province part of a unit's path ("2025/19/02155/" → "2025/19/", "legacy/06/058/…" →
-    "legacy/06/")."""
-    first = path.find("/")
-    second = path.find("/", first + 1) if first >= 0 else -1
-    return path[: second + 1] if second > 0 else path
 
 
 def _map_entry(place, products: int, day: dt.date, is_today: bool) -> dict:

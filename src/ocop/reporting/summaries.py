@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from ocop.geo.choices import Edition
 from ocop.geo.models import AdminUnit, UnitSuccession
-from ocop.geo.selectors import within
+from ocop.geo.selectors import current_province_part, within
 
 from .models import CounterFigure, ProductFigure, SummaryState, TargetFigure, UnitFigure
 
@@ -48,17 +48,11 @@ def expiring_days() -> int:
     return int(getattr(settings, "OCOP_DASHBOARD_EXPIRING_DAYS", 90))
 
 
-def province_path(path: str) -> str:
-    """The current province path of a current path ("2025/19/02155/" → "2025/19/")."""
-    parts = [p for p in path.split("/") if p]
-    return f"{parts[0]}/{parts[1]}/" if len(parts) >= 2 and parts[0] == Edition.Y2025 else ""
-
-
 def province_of(unit: AdminUnit | None) -> AdminUnit | None:
     """The current province a unit belongs to today (through its current path)."""
     if unit is None:
         return None
-    path = province_path(unit.path if not unit.is_legacy else (unit.current_path or ""))
+    path = current_province_part(unit.path if not unit.is_legacy else (unit.current_path or ""))
     if not path:
         return None
     if unit.path == path:
@@ -79,7 +73,7 @@ def provinces_for(area: AdminUnit | None) -> list[AdminUnit]:
         .exclude(current_path="")
         .values_list("current_path", flat=True)
     ).distinct():
-        if p := province_path(current):
+        if p := current_province_part(current):
             paths.add(p)
     return list(AdminUnit.objects.filter(path__in=paths).order_by("path"))
 
@@ -311,7 +305,7 @@ def provinces_of(area_ids: set) -> list[int]:
     ids = set()
     units = AdminUnit.objects.filter(pk__in=[a for a in area_ids if a is not None])
     paths = {
-        province_path(u.current_path if u.is_legacy else u.path)
+        current_province_part(u.current_path if u.is_legacy else u.path)
         for u in units.only("path", "current_path", "edition")
     }
     paths.discard("")
