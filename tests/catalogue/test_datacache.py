@@ -160,3 +160,47 @@ def test_a_count_of_nothing_is_zero(db):
     assert cached_count(Product.objects.none()) == 0
     assert cached_count(Product.objects.filter(pk__in=[])) == 0
     assert cached_count([1, 2, 3]) == 3
+
+
+def test_a_list_count_is_kept_per_address_filters_and_user(
+    client, province_admin, product, make_product, chodon_producer
+):
+    """The registry list keys its count by its address, filters and user (not its SQL): pages and
+    sorts share one count, a filter or another user has its own, a write shows at once."""
+    from tests.conftest import CHO_DON
+    from tests.factories import make_user
+
+    make_product(chodon_producer, "Măng khô Chợ Đồn")
+    client.force_login(province_admin)
+
+    def count(path):
+        with CaptureQueriesContext(connection) as ctx:
+            n = client.get(path).context["paginator"].count
+        return n, sum("COUNT(" in q["sql"] and "registry_product" in q["sql"] for q in ctx.captured_queries)
+
+    assert count("/registry/products/") == (2, 1)
+    assert count("/registry/products/?sort=-name&page=1&per_page=10") == (2, 0)
+    assert count("/registry/products/?q=mang") == (1, 1)
+    assert count("/registry/products/?q=mang&sort=name") == (1, 0)
+    client.force_login(make_user("canbo.chodon", "commune_officer", CHO_DON))
+    assert count("/registry/products/") == (1, 1)
+    client.force_login(province_admin)
+    make_product(chodon_producer, "Miến dong Chợ Đồn")
+    assert count("/registry/products/") == (3, 1)
+
+
+def test_list_key_ignores_paging_and_holds_path_filters_and_user(rf, province_admin, admin_user):
+    request = rf.get("/registry/products/", {"q": "chè", "page": "3", "sort": "-name", "per_page": "50"})
+    request.user = province_admin
+    key = datacache.list_key(request)
+    same = rf.get("/registry/products/", {"q": "chè"})
+    same.user = province_admin
+    assert datacache.list_key(same) == key
+    for path, params, user in (
+        ("/registry/products/", {"q": "tra"}, province_admin),
+        ("/registry/producers/", {"q": "chè"}, province_admin),
+        ("/registry/products/", {"q": "chè"}, admin_user),
+    ):
+        other = rf.get(path, params)
+        other.user = user
+        assert datacache.list_key(other) != key

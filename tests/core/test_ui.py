@@ -35,6 +35,48 @@ def test_menu_follows_the_role(client, nari_officer, db):
     assert "Đơn vị hành chính" in labels(producer_menu)
 
 
+def test_the_kept_menu_follows_a_new_role_at_once_and_the_language(client, settings, province_admin):
+    """The menu is kept under the data version: a second page asks neither permissions nor the
+    council; a role granted (an audited write) shows at once; English has its own labels."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from ocop.accounts import services
+    from ocop.accounts.models import Role
+    from tests.factories import make_user
+
+    settings.OCOP_DATA_CACHE_SECONDS = 300
+    cache.clear()
+    user = make_user("htx.menu", "producer", CHO_DON)
+    client.force_login(user)
+
+    def labels():
+        with CaptureQueriesContext(connection) as ctx:
+            menu = client.get("/").context["ocop_menu"]
+            names = {i["label"] for g in menu for i in g["items"]}
+        council = [q for q in ctx.captured_queries if "evaluation_councilmember" in q["sql"]]
+        return names, len(council)
+
+    first, _ = labels()
+    again, council_queries = labels()
+    assert again == first and "Nhật ký hệ thống" not in first
+    assert council_queries == 0
+    services.grant_role(
+        province_admin, user, Role.objects.get(code="province_officer"), province_admin_area(province_admin)
+    )
+    granted, _ = labels()
+    assert "Hồ sơ sản phẩm" in granted and "Hồ sơ sản phẩm" not in first
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    english, _ = labels()
+    assert "Product dossiers" in english
+    cache.clear()
+
+
+def province_admin_area(admin):
+    return admin.role_assignments.select_related("area").first().area
+
+
 def test_reload_units_runs_as_a_background_task_with_progress(client, admin_user, nari_officer):
     client.force_login(admin_user)
     response = client.post("/places/reload/")

@@ -99,3 +99,34 @@ def test_table_rows_escape_text_and_keep_safe_html():
         "{% endfor %}</tr>{% endfor %}"
     ).render(Context({"rows": rows}))
     assert html == legacy  # what the template loop wrote
+
+
+def test_cells_show_django_s_display_and_escape_as_format_html(db):
+    """A column over a field with choices shows what get_FOO_display shows (from a kept choice
+    map), an overriding display method is still called, and text and links are escaped as
+    format_html escapes them."""
+    from django.utils.html import format_html
+
+    from ocop.core.tables import Column, resolve
+    from ocop.registry.choices import ProducerKind
+    from ocop.registry.models import Producer, Product
+
+    producer = Producer(kind=ProducerKind.COOPERATIVE, name="HTX <Tày> & Nùng")
+    product = Product(name='Chè "Tân" <Cương>', lifecycle="active", producer=producer)
+    for obj, part in ((producer, "kind"), (product, "lifecycle")):
+        assert resolve(obj, part) == getattr(obj, f"get_{part}_display")()
+    assert resolve(product, "producer.kind") == producer.get_kind_display()
+    product.lifecycle = "not-a-choice"
+    assert resolve(product, "lifecycle") == "not-a-choice"  # as Django: the raw value
+
+    class Shown:
+        kind = "x"
+
+        def get_kind_display(self):
+            return "Shown <x>"
+
+    assert resolve(Shown(), "kind") == "Shown <x>"
+    name = Column("Name", "name", link=lambda o: "/p/?a=1&b=<2>")
+    assert name.render(product) == format_html('<a href="{}">{}</a>', "/p/?a=1&b=<2>", product.name)
+    assert Column("Name", "name").render(producer) == format_html("{}", producer.name)
+    assert Column("Empty", "tax_code").render(producer) == ""

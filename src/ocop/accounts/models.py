@@ -68,9 +68,9 @@ class User(ScopedModelMixin, AbstractUser):
         return own | Q(Exists(inside))
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
+        from ocop.core.links import url_to
 
-        return reverse("accounts:user_detail", args=[self.pk])
+        return url_to("accounts:user_detail", self.pk)
 
 
 class Role(models.Model):

@@ -13,9 +13,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from ocop.core.links import url_to
 from ocop.core.models import TimeStampedModel
 from ocop.core.scope import ScopedModelMixin, ScopedQuerySet
 
@@ -94,7 +94,7 @@ class PromotionEvent(ActivityRecord):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("activities:event_detail", args=[self.pk])
+        return url_to("activities:event_detail", self.pk)
 
 
 class EventParticipation(TimeStampedModel):
@@ -204,7 +204,7 @@ class SalesPoint(ActivityRecord):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("activities:salespoint_detail", args=[self.pk])
+        return url_to("activities:salespoint_detail", self.pk)
 
     def is_open_on(self, day) -> bool:
         return self.opened_on <= day and (self.closed_on is None or self.closed_on > day)
@@ -268,7 +268,7 @@ class TrainingCourse(ActivityRecord):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("activities:course_detail", args=[self.pk])
+        return url_to("activities:course_detail", self.pk)
 
 
 class CourseAttendee(TimeStampedModel):
@@ -352,4 +352,4 @@ class OutreachArticle(ActivityRecord):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("activities:article_detail", args=[self.pk])
+        return url_to("activities:article_detail", self.pk)

@@ -4,7 +4,7 @@ from django.conf import settings
 from ninja import Field, Schema
 from ninja.pagination import PaginationBase
 
-from ocop.core.datacache import cached_count
+from ocop.core.datacache import cached_count, list_key
 
 
 class PageNumberPagination(PaginationBase):
@@ -22,10 +22,12 @@ class PageNumberPagination(PaginationBase):
 
     items_attribute = "items"
 
-    def paginate_queryset(self, queryset, pagination: Input, **params):
+    def paginate_queryset(self, queryset, pagination: Input, request=None, **params):
         offset = (pagination.page - 1) * pagination.page_size
         return {
-            "count": cached_count(queryset),  # kept until the data changes (ocop.core.datacache)
+            # Kept until the data changes (ocop.core.datacache), under the request's address,
+            # filters and user.
+            "count": cached_count(queryset, key=list_key(request) if request is not None else None),
             "page": pagination.page,
             "page_size": pagination.page_size,
             "items": list(queryset[offset : offset + pagination.page_size]),

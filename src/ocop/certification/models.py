@@ -142,9 +142,9 @@ class RecognitionDecision(ScopedModelMixin, TimeStampedModel):
         return f"{label} ({self.get_kind_display()})"
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
+        from ocop.core.links import url_to
 
-        return reverse("certification:decision_detail", args=[self.pk])
+        return url_to("certification:decision_detail", self.pk)
 
 
 class CertificateQuerySet(ScopedQuerySet):
@@ -249,9 +249,9 @@ class Certificate(ScopedModelMixin, TimeStampedModel):
         return Q(product__in=Product.objects.filter(Product.scope_filter(scope)))
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
+        from ocop.core.links import url_to
 
-        return reverse("certification:certificate_detail", args=[self.pk])
+        return url_to("certification:certificate_detail", self.pk)
 
     @property
     def end(self) -> dt.date:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -135,12 +134,31 @@ MENU: list[MenuGroup] = [
 
 
 def menu_for(request) -> list[dict]:
+    """The user's menu, with the entries of the current page marked active. What the user may
+    see is kept under the data version (role assignments and council seats are audited writes):
+    a page does not ask the permissions and the council again."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return []
+    from django.utils import translation
+
+    from .datacache import remembered
+
+    entries = remembered("menu", lambda: _entries(user), user.pk, translation.get_language() or "")
+    path = request.path
+    groups = []
+    for label, links in entries:
+        items = [{"label": text, "url": url, "active": path.startswith(url)} for text, url in links]
+        groups.append({"label": label, "items": items, "active": any(i["active"] for i in items)})
+    return groups
+
+
+def _entries(user) -> list[tuple[str, list[tuple[str, str]]]]:
+    """[(group label, [(item label, address)])] of the groups with an entry for the user."""
     from ocop.accounts.selectors import has_perm
 
-    path = request.path
+    from .links import url_to
+
     groups = []
     for group in MENU:
         items = []
@@ -150,8 +168,7 @@ def menu_for(request) -> list[dict]:
             )
             if not by_permission and not (item.when is not None and item.when(user)):
                 continue
-            url = reverse(item.url_name)
-            items.append({"label": item.label, "url": url, "active": path.startswith(url)})
+            items.append((str(item.label), url_to(item.url_name)))
         if items:
-            groups.append({"label": group.label, "items": items, "active": any(i["active"] for i in items)})
+            groups.append((str(group.label), items))
     return groups

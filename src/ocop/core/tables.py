@@ -6,26 +6,61 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
+from functools import partialmethod
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.template.loader import render_to_string
 from django.utils import formats
-from django.utils.html import format_html
+from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 
 def resolve(obj: Any, accessor: str) -> Any:
+    """`obj.a.b` for "a.b", each step shown as its display ("get_a_display") when it has one."""
     value = obj
     for part in accessor.split("."):
         if value is None:
             return None
+        choices = _choices_of(type(value), part)
+        if choices is not None:  # a field with choices: Django's get_FOO_display, without
+            # building the field's choice dictionary again for every cell
+            raw = getattr(value, part, None)
+            value = force_str(choices.get(make_hashable(raw), raw), strings_only=True)
+            continue
         display = getattr(value, f"get_{part}_display", None)
         value = display() if callable(display) else getattr(value, part, None)
         if callable(value) and not isinstance(value, models.Manager):
             value = value()
     return value
+
+
+_NO_CHOICES: dict = {}
+_CHOICES: dict[tuple[type, str], dict] = {}
+
+
+def _choices_of(cls: type, part: str) -> dict | None:
+    """The {value: label} of model field `part` of `cls` when its display is Django's own."""
+    key = (cls, part)
+    found = _CHOICES.get(key)
+    if found is None:
+        found = _NO_CHOICES
+        meta = getattr(cls, "_meta", None)
+        name = f"get_{part}_display"
+        generated = next((c.__dict__[name] for c in cls.__mro__ if name in c.__dict__), None)
+        if meta is not None and isinstance(generated, partialmethod):
+            try:
+                field = meta.get_field(part)
+            except FieldDoesNotExist:
+                field = None
+            if field is not None and field.choices:
+                found = dict(make_hashable(field.flatchoices))
+        _CHOICES[key] = found
+    return None if found is _NO_CHOICES else found
 
 
 def plain(value: Any) -> str:
@@ -92,11 +127,11 @@ class Column:
             return self.html(self.value(obj))
         if self.template:
             return render_to_string(self.template, {"record": obj, "value": self.value(obj)})
-        text = plain(self.value(obj))
+        text = conditional_escape(plain(self.value(obj)))
         if self.link and text:
             url = self.link(obj) if callable(self.link) else obj.get_absolute_url()
-            return format_html('<a href="{}">{}</a>', url, text)
-        return format_html("{}", text)
+            return mark_safe(f'<a href="{conditional_escape(url)}">{text}</a>')  # as format_html
+        return text
 
 
 class TableMeta(type):

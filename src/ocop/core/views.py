@@ -17,7 +17,7 @@ from django.views import View
 
 from ocop.accounts.selectors import has_perm, role_codes
 
-from .datacache import CountedPaginator
+from .datacache import CountedPaginator, list_key
 from .export import export_response
 from .filters import scope_area_choices
 from .scope import permission_name
@@ -68,7 +68,7 @@ class ObjectListView(LoginRequiredMixin, View):
         if export in ("csv", "xlsx"):
             return self.export(request, table, export)
 
-        paginator = CountedPaginator(table.queryset, page_size(request))
+        paginator = CountedPaginator(table.queryset, page_size(request), key=list_key(request))
         page = paginator.get_page(request.GET.get("page"))
         query = request.GET.copy()
         for key in ("page", "sort", "export"):

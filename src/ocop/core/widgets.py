@@ -5,11 +5,18 @@ each; an area filter over every province and former district (~800 options) cost
 200 ms-budget page (make bench, registry list). `render_select` produces the same HTML as
 `forms.Select` (same attributes, same escaping, same option markup) in plain Python, and the
 `with_class` template filter uses it for every plain single `Select`.
+
+The options of a select over records (a `ModelChoiceField`'s: places, product sets) are read
+from the database on every page; they are kept under the data version (`datacache.remembered`:
+until the next audited write, the next day or the timeout), keyed by the field's query.
 """
 
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import EmptyResultSet
+from django.forms.models import ModelChoiceIterator
+from django.utils import translation
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
@@ -55,7 +62,7 @@ def render_select(bound_field, attrs: dict | None = None) -> str:
             f"{conditional_escape(label)}</option>\n"  # the option template's last newline
         )
 
-    for value, label in widget.choices:
+    for value, label in choices_of(widget):
         if value is None:
             value = ""
         if isinstance(label, (list, tuple)):
@@ -66,3 +73,26 @@ def render_select(bound_field, attrs: dict | None = None) -> str:
             parts.append(option(value, label))
     parts.append("\n</select>")
     return mark_safe("".join(parts))
+
+
+def choices_of(widget):
+    """The widget's choices; a select over records reads its options once per data version."""
+    choices = widget.choices
+    if not isinstance(choices, ModelChoiceIterator):
+        return choices
+    from .datacache import remembered
+
+    field = choices.field
+    try:
+        query = str(field.queryset.query)
+    except EmptyResultSet:  # .none(): no option but the empty one
+        return list(choices)
+    label = field.label_from_instance
+    return remembered(
+        "choices",
+        lambda: [(str(value), str(text)) for value, text in choices],
+        query,
+        f"{getattr(label, '__module__', '')}.{getattr(label, '__qualname__', '')}",
+        field.empty_label,
+        translation.get_language() or "",
+    )

@@ -13,10 +13,10 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from ocop.core.links import url_to
 from ocop.core.models import TimeStampedModel
 from ocop.core.scope import Scope, ScopedModelMixin, ScopedQuerySet
 
@@ -318,7 +318,7 @@ class Council(ScopedModelMixin, TimeStampedModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("evaluation:council_detail", args=[self.pk])
+        return url_to("evaluation:council_detail", self.pk)
 
     @classmethod
     def scope_filter(cls, scope: Scope) -> Q:
@@ -438,7 +438,7 @@ class EvaluationSession(ScopedModelMixin, TimeStampedModel):
         return f"{self.name} ({self.date:%d/%m/%Y})"
 
     def get_absolute_url(self) -> str:
-        return reverse("evaluation:session_detail", args=[self.pk])
+        return url_to("evaluation:session_detail", self.pk)
 
     @classmethod
     def scope_filter(cls, scope: Scope) -> Q:
@@ -516,7 +516,7 @@ class SessionProduct(ScopedModelMixin, TimeStampedModel):
         return f"{self.product} — {self.session}"
 
     def get_absolute_url(self) -> str:
-        return reverse("evaluation:entry_detail", args=[self.pk])
+        return url_to("evaluation:entry_detail", self.pk)
 
     @classmethod
     def scope_filter(cls, scope: Scope) -> Q:
@@ -708,7 +708,7 @@ class EvaluationResult(ScopedModelMixin, TimeStampedModel):
         return f"{self.product} — {stars}"
 
     def get_absolute_url(self) -> str:
-        return reverse("evaluation:entry_detail", args=[self.entry_id])
+        return url_to("evaluation:entry_detail", self.entry_id)
 
     def outcome_label(self) -> str:
         """What the council's result means for the product, in words."""

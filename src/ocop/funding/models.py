@@ -71,9 +71,9 @@ class FundingSource(ScopedModelMixin, TimeStampedModel):
         return f"{self.name} ({self.year})"
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
+        from ocop.core.links import url_to
 
-        return reverse("funding:source_detail", args=[self.pk])
+        return url_to("funding:source_detail", self.pk)
 
     @classmethod
     def scope_filter(cls, scope: Scope) -> Q:
@@ -141,9 +141,9 @@ class SupportGrant(ScopedModelMixin, TimeStampedModel):
         return f"{self.producer.name} — {self.get_kind_display()} ({self.decision_date:%d/%m/%Y})"
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
+        from ocop.core.links import url_to
 
-        return reverse("funding:grant_detail", args=[self.pk])
+        return url_to("funding:grant_detail", self.pk)
 
     @classmethod
     def scope_filter(cls, scope: Scope) -> Q:
@@ -236,9 +236,9 @@ class StateAsset(ScopedModelMixin, TimeStampedModel):
         return f"{self.name} — {self.producer.name}"
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
+        from ocop.core.links import url_to
 
-        return reverse("funding:asset_detail", args=[self.pk])
+        return url_to("funding:asset_detail", self.pk)
 
     @classmethod
     def scope_filter(cls, scope: Scope) -> Q:

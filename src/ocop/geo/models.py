@@ -134,9 +134,9 @@ class AdminUnit(ScopedModelMixin, models.Model):
         return self.path.strip("/").split("/")[1]
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
+        from ocop.core.links import url_to
 
-        return reverse("geo:unit_detail", args=[self.pk])
+        return url_to("geo:unit_detail", self.pk)
 
 
 class UnitSuccession(models.Model):

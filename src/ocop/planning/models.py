@@ -19,9 +19,9 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from ocop.core.links import url_to
 from ocop.core.models import TimeStampedModel
 from ocop.core.scope import Scope, ScopedModelMixin, ScopedQuerySet
 
@@ -105,7 +105,7 @@ class Plan(ScopedModelMixin, TimeStampedModel):
         return f"{self.number} — {self.title}" if self.number else self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("planning:plan_detail", args=[self.pk])
+        return url_to("planning:plan_detail", self.pk)
 
     @classmethod
     def scope_filter(cls, scope: Scope) -> Q:
@@ -177,7 +177,7 @@ class PlanTask(TimeStampedModel):
         return f"{self.number}. {self.title}" if self.number else self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("planning:plan_detail", args=[self.plan_id]) + f"#task-{self.pk}"
+        return url_to("planning:plan_detail", self.plan_id) + f"#task-{self.pk}"
 
     def is_overdue(self, day: dt.date) -> bool:
         """Past its deadline and neither done nor cancelled (computed, never stored)."""

@@ -76,9 +76,9 @@ class Inspection(ScopedModelMixin, TimeStampedModel):
         return f"{self.producer.name} — {self.date:%d/%m/%Y}"
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
+        from ocop.core.links import url_to
 
-        return reverse("quality:inspection_detail", args=[self.pk])
+        return url_to("quality:inspection_detail", self.pk)
 
     @classmethod
     def scope_filter(cls, scope: Scope) -> Q:

@@ -161,9 +161,9 @@ class Producer(ScopedModelMixin, TimeStampedModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
+        from ocop.core.links import url_to
 
-        return reverse("registry:producer_detail", args=[self.pk])
+        return url_to("registry:producer_detail", self.pk)
 
     @classmethod
     def scope_filter(cls, scope: Scope) -> Q:
@@ -319,9 +319,9 @@ class Product(ScopedModelMixin, TimeStampedModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
+        from ocop.core.links import url_to
 
-        return reverse("registry:product_detail", args=[self.pk])
+        return url_to("registry:product_detail", self.pk)
 
     @classmethod
     def scope_filter(cls, scope: Scope) -> Q:
@@ -522,6 +522,6 @@ class ChangeRequest(ScopedModelMixin, models.Model):
         return own if scope.nothing else own | scope.area_q("commune__")
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
+        from ocop.core.links import url_to
 
-        return reverse("registry:change_request", args=[self.pk])
+        return url_to("registry:change_request", self.pk)

@@ -208,6 +208,6 @@ class Report(ScopedModelMixin, TimeStampedModel):
         return self.title
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
+        from ocop.core.links import url_to
 
-        return reverse("reporting:report_detail", args=[self.pk])
+        return url_to("reporting:report_detail", self.pk)

@@ -10,7 +10,6 @@ ones; the totals are the same either way.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -18,12 +17,12 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.db.models import Sum
-from django.urls import get_script_prefix, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from ocop.accounts.selectors import user_scope
 from ocop.core.datacache import remembered
+from ocop.core.links import url_to
 from ocop.geo.choices import Edition
 from ocop.geo.models import AdminUnit, UnitSuccession
 from ocop.geo.selectors import home_area, province_part, within
@@ -161,14 +160,8 @@ class Dashboard:
 
 def _query(url_name: str, **params) -> str:
     params = {k: v for k, v in params.items() if v not in (None, "")}
-    base = _reverse(url_name, get_script_prefix())
+    base = url_to(url_name)
     return f"{base}?{urlencode(params)}" if params else base
-
-
-@functools.lru_cache(maxsize=64)
-def _reverse(url_name: str, prefix: str) -> str:
-    """A list's address (a dashboard links a thousand figures to a handful of lists)."""
-    return reverse(url_name)
 
 
 def _area_param(area) -> dict:
