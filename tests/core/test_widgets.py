@@ -1,10 +1,10 @@
-"""The fast `<select>` renderer gives exactly Django's HTML."""
+"""The fast `<select>`, `<input>` and `<textarea>` renderers give exactly Django's HTML."""
 
 import pytest
 from django import forms
 
 from ocop.core.templatetags.ocop_tags import with_class
-from ocop.core.widgets import is_plain_select, render_select
+from ocop.core.widgets import is_plain_input, is_plain_select, is_plain_textarea, render_input, render_select
 from ocop.registry.filters import ProductFilterSet
 from ocop.registry.models import Product
 
@@ -37,6 +37,65 @@ def test_same_html_as_django(data):
             assert render_select(bound, attrs) == bound.as_widget(attrs=attrs)
     assert not is_plain_select(form["many"].field.widget)
     assert with_class(form["many"]) == form["many"].as_widget(attrs={"class": "form-select"})
+
+
+class Inputs(forms.Form):
+    name = forms.CharField(max_length=20, help_text="Tên <đầy đủ>")
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    count = forms.IntegerField(min_value=0, required=False)
+    amount = forms.DecimalField(max_digits=12, decimal_places=2, localize=True, required=False)
+    day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), required=False)
+    when = forms.DateTimeField(required=False)
+    mail = forms.EmailField(required=False, disabled=True)
+    site = forms.URLField(required=False, assume_scheme="https")
+    secret = forms.CharField(widget=forms.PasswordInput, required=False)
+    hidden = forms.CharField(widget=forms.HiddenInput, required=False)
+    agree = forms.BooleanField(required=False)
+    flag = forms.BooleanField(
+        required=False, widget=forms.CheckboxInput(attrs={"data-x": True, "off": False})
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "initial"),
+    [
+        (None, None),
+        (None, {"name": 'A "B" & <C>', "day": "2026-12-02", "count": 3, "agree": True, "amount": "15000.5"}),
+        (
+            {"name": "x" * 30, "note": "Dòng 1\n<b>Dòng 2</b>", "count": "-1", "amount": "1.500,25",
+             "day": "02/12/2026", "when": "bad", "site": "x", "secret": "s", "hidden": "h", "agree": "on"},
+            None,
+        ),
+    ],
+)  # fmt: skip
+def test_inputs_and_textareas_same_html_as_django(data, initial):
+    form = Inputs(data=data, initial=initial)
+    if data:
+        form.is_valid()
+    for bound in form:
+        widget = bound.field.widget
+        assert is_plain_input(widget) or is_plain_textarea(widget), bound.name
+        for attrs in (None, {"class": "form-control is-invalid", "aria-invalid": "true"}):
+            assert render_input(bound, attrs) == bound.as_widget(attrs=attrs), bound.name
+        assert with_class(bound) == bound.as_widget(attrs=_with_class_attrs(bound))
+
+
+def _with_class_attrs(bound):
+    css = "form-check-input" if isinstance(bound.field.widget, forms.CheckboxInput) else "form-control"
+    if bound.errors:
+        return {"class": f"{css} is-invalid", "aria-invalid": "true"}
+    return {"class": css}
+
+
+def test_other_widgets_keep_django_s_rendering():
+    class Other(forms.Form):
+        photo = forms.FileField(required=False)
+        picked = forms.MultipleChoiceField(choices=[("a", "A")], widget=forms.CheckboxSelectMultiple)
+        split = forms.SplitDateTimeField(required=False)
+
+    form = Other()
+    for bound in form:
+        assert not is_plain_input(bound.field.widget) and not is_plain_textarea(bound.field.widget)
 
 
 def test_a_filter_form_over_real_places(rf, admin_user):

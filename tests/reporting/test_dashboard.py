@@ -287,3 +287,38 @@ def test_kept_figures_follow_each_rebuild(client, settings, province_admin, prov
     rebuild_home()  # what the background task does after the writes
     assert total() == 5
     cache.clear()
+
+
+def test_the_area_picker_and_commune_rows_write_what_the_templates_wrote():
+    from django.template import Context, Template
+    from django.utils.html import format_html
+
+    from ocop.geo.models import AdminUnit
+    from ocop.reporting.selectors import COUNTRY
+    from ocop.reporting.templatetags.reporting_tags import area_options, commune_rows
+
+    choices = [
+        COUNTRY,
+        *AdminUnit.objects.filter(path__startswith="legacy/06/", level__lte=2).order_by("path")[:5],
+    ]
+    choices += list(AdminUnit.objects.filter(path__startswith="2025/19/", level=3).order_by("path")[:3])
+    selected = choices[2]
+    legacy_loop = Template(
+        '{% load i18n %}{% for u in area_choices %}<option value="{{ u.pk }}"{% if u.pk == board.area.pk %}'
+        ' selected{% endif %}>{{ u.name }}{% if u.is_legacy %} ({% translate "before 01/07/2025" %})'
+        "{% endif %}</option>{% endfor %}"
+    ).render(Context({"area_choices": choices, "board": {"area": selected}}))
+    assert area_options(choices, selected) == legacy_loop
+    assert legacy_loop.count(" selected") == 1 and "trước 01/07/2025" in legacy_loop
+
+    communes = [
+        {"name": "Xã <Na Rì> & Cư Lễ", "url": "/registry/products/?commune=1&a=<b>", "products": 3},
+        {"name": 'Xã "Côn Minh"', "url": "", "products": 0},
+    ]
+    expected = format_html(
+        '<tr><td>{}</td><td class="text-end"><a href="{}">{}</a></td></tr>', *communes[0].values()
+    ) + format_html(
+        '<tr class="text-danger" data-without="1"><td>{}</td><td class="text-end">0</td></tr>',
+        communes[1]["name"],
+    )
+    assert commune_rows(communes) == expected

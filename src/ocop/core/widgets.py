@@ -16,6 +16,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import EmptyResultSet
 from django.forms.models import ModelChoiceIterator
+from django.forms.widgets import Input
 from django.utils import translation
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
@@ -27,9 +28,9 @@ def _attrs(attrs: dict) -> str:
         if value is False:
             continue
         if value is True:
-            out.append(f" {name}")
+            out.append(f" {conditional_escape(name)}")
         else:
-            out.append(f' {name}="{conditional_escape(str(value))}"')
+            out.append(f' {conditional_escape(name)}="{conditional_escape(str(value))}"')
     return "".join(out)
 
 
@@ -37,16 +38,60 @@ def is_plain_select(widget) -> bool:
     return type(widget) is forms.Select and widget.template_name == forms.Select.template_name
 
 
-def render_select(bound_field, attrs: dict | None = None) -> str:
-    """What `bound_field.as_widget(attrs=attrs)` returns for a plain `forms.Select`: the same
-    attributes, escaping and markup, straight from the choices (a plain Select's options carry no
-    attribute but `selected`, and only the first matching option is selected)."""
+def _widget_attrs(bound_field, attrs: dict | None) -> dict:
+    """The attributes `BoundField.as_widget` passes its widget."""
     widget = bound_field.field.widget
     if bound_field.field.localize:
         widget.is_localized = True
     attrs = bound_field.build_widget_attrs(attrs or {}, widget)
     if bound_field.auto_id and "id" not in widget.attrs:
         attrs.setdefault("id", bound_field.auto_id)
+    return attrs
+
+
+# Django's own templates of the `<input>` widgets (each includes input.html) and the textarea's.
+_INPUT_TEMPLATES = frozenset(
+    f"django/forms/widgets/{kind}.html"
+    for kind in (
+        "input", "text", "number", "email", "url", "password", "hidden", "date", "datetime", "time",
+        "search", "tel", "color", "checkbox",
+    )
+)  # fmt: skip
+
+
+def is_plain_input(widget) -> bool:
+    return isinstance(widget, Input) and widget.template_name in _INPUT_TEMPLATES
+
+
+def is_plain_textarea(widget) -> bool:
+    return isinstance(widget, forms.Textarea) and widget.template_name == forms.Textarea.template_name
+
+
+def render_input(bound_field, attrs: dict | None = None) -> str:
+    """What `bound_field.as_widget(attrs=attrs)` returns for an `<input>` or `<textarea>` widget
+    rendered by Django's own template (is_plain_input, is_plain_textarea): the widget's context
+    (its value formatted, `checked`, its attributes) written out as the template writes it."""
+    widget = bound_field.field.widget
+    context = widget.get_context(
+        bound_field.html_name, bound_field.value(), _widget_attrs(bound_field, attrs)
+    )
+    w = context["widget"]
+    name = conditional_escape(w["name"])
+    if is_plain_textarea(widget):
+        text = conditional_escape(w["value"]) if w["value"] else ""
+        return mark_safe(f'<textarea name="{name}"{_attrs(w["attrs"])}>\n{text}</textarea>')
+    value = "" if w["value"] is None else f' value="{conditional_escape(str(w["value"]))}"'
+    return mark_safe(
+        f'<input type="{conditional_escape(w["type"])}" name="{name}"{value}{_attrs(w["attrs"])}>'
+    )
+
+
+def render_select(bound_field, attrs: dict | None = None) -> str:
+    """What `bound_field.as_widget(attrs=attrs)` returns for a plain `forms.Select`: the same
+    attributes, escaping and markup, straight from the choices (a plain Select's options carry no
+    attribute but `selected`, and only the first matching option is selected)."""
+    widget = bound_field.field.widget
+    attrs = _widget_attrs(bound_field, attrs)
     name = bound_field.html_name
     selected_values = widget.format_value(bound_field.value())
     parts = [f'<select name="{conditional_escape(name)}"{_attrs(widget.build_attrs(widget.attrs, attrs))}>']

@@ -9,6 +9,11 @@ from .choices import Edition
 from .models import AdminUnit, UnitSuccession
 
 
+def home_area_code() -> str:
+    """OCOP_HOME_AREA as set (a current province code, "VN" or empty)."""
+    return (settings.OCOP_HOME_AREA or "").upper()
+
+
 def home_area() -> AdminUnit | None:
     """The deployment's home area (OCOP_HOME_AREA: a current province code, or VN)."""
     code = settings.OCOP_HOME_AREA

@@ -25,7 +25,7 @@ from ocop.core.datacache import remembered
 from ocop.core.links import url_to
 from ocop.geo.choices import Edition
 from ocop.geo.models import AdminUnit, UnitSuccession
-from ocop.geo.selectors import home_area, province_part, within
+from ocop.geo.selectors import home_area, home_area_code, province_part, within
 
 from .models import CounterFigure, ProductFigure, SummaryState, UnitFigure
 from .summaries import ACTIVITY_CODES, ensure_built, expiring_days, provinces_for
@@ -64,6 +64,17 @@ def area_choices(user) -> list:
     scope = user_scope(user, PERMISSION)
     if scope.nothing:
         return []
+    # The same for every user of the same scope until the places change (kept: ~400 units).
+    return remembered(
+        "reporting.areas",
+        lambda: _area_choices(scope),
+        scope.everything,
+        sorted(scope.paths),
+        home_area_code(),
+    )
+
+
+def _area_choices(scope) -> list:
     if scope.everything:
         home = home_area()
         provinces = list(AdminUnit.objects.filter(edition=Edition.Y2025, level=1).order_by("path"))
@@ -218,7 +229,7 @@ def dashboard(user, area: AdminUnit, *, year=None, basis: str = LEGACY, plan=Non
     # Targets are set by a province's (or a commune's) plans, and shown as the user may see them;
     # the whole country has none here.
     show_targets = board.is_today and not national
-    board.plan, board.targets = _targets(user, area, board.day, plan) if show_targets else (None, [])
+    board.plan, board.targets = _targets(user, area, plan, built) if show_targets else (None, [])
     return board
 
 
@@ -464,10 +475,31 @@ def _indicator_names() -> dict[str, str]:
         return {}
 
 
-def _targets(user, area, day, plan):
+def _targets(user, area, plan, built):
     """The targets of the plans in force today in the area (and one level below), with their
     progress, as summarised at the last rebuild (targets are summarised for today only; a past
-    day shows none)."""
+    day shows none); the rows are kept as the figures are, the plan is checked against the
+    user's scope each time."""
+    first, rows = remembered(
+        "reporting.targets",
+        lambda: _target_rows(area, plan),
+        area.pk,
+        plan.pk if plan is not None else "",
+        built,
+        translation.get_language(),
+    )
+    if first is None:
+        return None, []
+    from ocop.planning.models import Plan
+
+    shown = Plan.objects.for_user(user, "view").filter(pk=first).first()
+    if shown is None:
+        return None, []
+    return shown, rows
+
+
+def _target_rows(area, plan) -> tuple[int | None, list[dict]]:
+    """(the first plan's id, its rows) of the summarised targets of `area` (and one level down)."""
     from .models import TargetFigure
 
     rows = list(
@@ -483,12 +515,7 @@ def _targets(user, area, day, plan):
     if not rows:
         return None, []
     first = rows[0].plan_ref
-    from ocop.planning.models import Plan
-
-    shown = Plan.objects.for_user(user, "view").filter(pk=first).first()
-    if shown is None:
-        return None, []
-    return shown, [
+    return first, [
         {
             "indicator": r.indicator_name,
             "code": r.indicator_code,

@@ -4,7 +4,7 @@ from django import forms, template
 from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import mark_safe
 
-from ocop.core.widgets import is_plain_select, render_select
+from ocop.core.widgets import is_plain_input, is_plain_select, is_plain_textarea, render_input, render_select
 
 register = template.Library()
 
@@ -26,6 +26,8 @@ def with_class(field):
         attrs["aria-invalid"] = "true"
     if is_plain_select(widget):
         return render_select(field, attrs)  # the same HTML, without a template per option
+    if is_plain_input(widget) or is_plain_textarea(widget):
+        return render_input(field, attrs)  # the same HTML, without the template engine
     return field.as_widget(attrs=attrs)
 
 
