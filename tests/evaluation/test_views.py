@@ -275,3 +275,36 @@ def test_history_shows_dates_the_vietnamese_way(client, setup, province_admin):
     history = client.get(reverse("evaluation:session_detail", args=[setup["session"].pk])).context["history"]
     created = history[-1]
     assert {label: after for label, _b, after in created.rows}["ngày"] == "20/06/2026"
+
+
+def _squeeze(html: str) -> str:
+    import re
+
+    return re.sub(r"\s+>", ">", re.sub(r">\s+<", "><", re.sub(r"\s+", " ", html))).strip()
+
+
+@pytest.mark.parametrize("editable", [True, False])
+def test_the_criteria_are_written_as_the_template_wrote_them(client, setup, editable):
+    """The scorecard's criteria (scorecard_tags) are the markup of the template loop they replace:
+    options with their points and star marks, answers checked, comments shown, read-only."""
+    from django.template import Context, Template
+
+    from ocop.evaluation import views
+    from ocop.evaluation.templatetags.scorecard_tags import scorecard_criteria
+
+    member, entry = setup["users"][1], setup["entry"]
+    card = services.scorecard_for(member, entry)
+    tree = SheetTree.load(card.sheet)
+    node = tree.scorable[0]
+    services.save_answer(member, card, node.id, node.options[-1][0], comment='Có <b>"minh chứng"</b> & ảnh')
+    context = views._card_context(card, tree, editable)
+    url = reverse("evaluation:answer", args=[card.pk])
+    from pathlib import Path
+
+    legacy = Template((Path(__file__).parent / "data" / "scorecard_criteria_loop.html").read_text("utf-8"))
+    marks = 0
+    for part in context["parts"]:
+        expected = legacy.render(Context({"part": part, "editable": editable, "answer_url": url}))
+        assert _squeeze(scorecard_criteria(part["nodes"], editable, url)) == _squeeze(expected)
+        marks += expected.count("bg-yellow-lt")
+    assert marks > 0  # the sheet's per-star minimums are drawn

@@ -2,7 +2,7 @@
 and product pages, certificate verification), the catalogue's filter choices, the counts of
 lists (a list's pages, sorts and htmx refreshes count the same rows again) and the dashboards'
 figures (`remembered`, keyed also by the build time of the provinces' summaries). A published
-score sheet's tree never changes under its id and version (`kept`).
+score sheet's tree never changes under its id and version (`kept`, also in each process's memory).
 
 Everything is stored under a key made of the **data version** — the audit chain's head
 (`AuditChainHead`: the sequence number and hash of the last audited write, one primary-key read,
@@ -26,6 +26,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import threading
+from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
@@ -125,13 +126,31 @@ def cached_count(queryset, key: str | None = None) -> int:
     return _get_or_compute("count", queryset.count, seconds, data_version(), day, model, key)
 
 
+_KEPT_HERE: OrderedDict = OrderedDict()  # the last `kept` values, in this process's memory
+_KEPT_HERE_MAX = 64
+_kept_lock = threading.Lock()
+
+
 def kept(name: str, compute, *parts):
     """A value that never changes under its key (a published score sheet's criteria, keyed by the
-    sheet and its version): kept for the timeout whatever is written meanwhile."""
+    sheet and its version): kept for the timeout whatever is written meanwhile — and the last
+    few also in this process's memory, unpickled once (a scorecard's 150 options, read on every
+    answer saved)."""
     seconds = timeout()
     if seconds <= 0:
         return compute()
-    return _get_or_compute("kept", compute, seconds, name, *parts)
+    key = (name, *map(str, parts))
+    with _kept_lock:
+        value = _KEPT_HERE.get(key)
+        if value is not None:
+            _KEPT_HERE.move_to_end(key)
+            return value
+    value = _get_or_compute("kept", compute, seconds, name, *parts)
+    with _kept_lock:
+        _KEPT_HERE[key] = value
+        while len(_KEPT_HERE) > _KEPT_HERE_MAX:
+            _KEPT_HERE.popitem(last=False)
+    return value
 
 
 def remembered(name: str, compute, *parts):

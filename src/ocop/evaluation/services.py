@@ -107,7 +107,9 @@ def member_of(actor, council: Council) -> CouncilMember | None:
 def presiding_member(session: EvaluationSession) -> CouncilMember | None:
     """The chair, or — when the chair is recorded absent — the first vice-chair present."""
     members = list(
-        session.council.members.filter(is_active=True, role__in=[MemberRole.CHAIR, MemberRole.VICE_CHAIR])
+        CouncilMember.objects.filter(
+            council_id=session.council_id, is_active=True, role__in=[MemberRole.CHAIR, MemberRole.VICE_CHAIR]
+        )
     )
     absent = set(session.attendance.filter(present=False).values_list("member_id", flat=True))
     chair = next((m for m in members if m.role == MemberRole.CHAIR), None)
