@@ -526,7 +526,15 @@ def _time_sql(statements: list[str], repeat: int = 15) -> float:
 
 
 def _default_workers() -> int:
-    return min(2 * len(os.sched_getaffinity(0)) + 1, 12)
+    """The production rule, read from deploy/gunicorn.conf.py (GUNICORN_WORKERS unset)."""
+    import runpy
+
+    saved = os.environ.pop("GUNICORN_WORKERS", None)
+    try:
+        return int(runpy.run_path(str(ROOT / "deploy" / "gunicorn.conf.py"))["workers"])
+    finally:
+        if saved is not None:
+            os.environ["GUNICORN_WORKERS"] = saved
 
 
 def start_server(workers: int) -> subprocess.Popen:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
 from ocop.activities import services
 from ocop.activities.api import router
@@ -23,6 +23,7 @@ from ocop.activities.models import (
 )
 from ocop.registry.models import MarketplaceListing
 from tests.conftest import NA_RI
+from tests.scope_cases import Case, anonymous_failures, app_routes, call
 
 from .helpers import area, article, course, event, make_product, sales_point
 
@@ -65,17 +66,6 @@ def secrets(province_admin, nari_officer):
         "attendee": attendee,
         "article": a,
     }
-
-
-class Case:
-    def __init__(self, method="get", kwargs=None, data=None, expect="denied", json=False):
-        self.method, self.kwargs, self.data, self.expect, self.json = (
-            method,
-            kwargs or {},
-            data or {},
-            expect,
-            json,
-        )
 
 
 def cases(s) -> dict[str, Case]:
@@ -227,28 +217,7 @@ PUBLIC = {"activities:public_news"}
 
 
 def routes() -> set[str]:
-    def walk(patterns, ns=None):
-        for p in patterns:
-            if isinstance(p, URLResolver):
-                inner = f"{ns}:{p.namespace}" if ns and p.namespace else (p.namespace or ns)
-                yield from walk(p.url_patterns, inner)
-            elif isinstance(p, URLPattern) and p.name:
-                yield f"{ns}:{p.name}" if ns else p.name
-
-    screens = {name for name in walk(get_resolver().url_patterns) if name.startswith("activities:")}
-    api = {
-        f"api:{operation.view_func.__name__}"
-        for view in router.path_operations.values()
-        for operation in view.operations
-    }
-    return screens | api
-
-
-def _call(client, case, name):
-    url = reverse(name, kwargs=case.kwargs or None)
-    if case.json:
-        return getattr(client, case.method)(url, case.data, content_type="application/json")
-    return getattr(client, case.method)(url, case.data)
+    return app_routes("activities", router=router)
 
 
 def _state():
@@ -276,7 +245,7 @@ def test_chodon_cannot_see_or_change_nari(client, chodon_officer, secrets):
     before = _state()
     failures = []
     for name, case in cases(secrets).items():
-        response = _call(client, case, name)
+        response = call(client, case, name)
         body = response.content.decode(errors="replace")
         if case.expect == "denied" and response.status_code not in (403, 404):
             failures.append(f"{name}: {response.status_code}")
@@ -329,10 +298,5 @@ def test_the_nari_officer_sees_them(client, nari_officer, secrets):
 
 
 def test_anonymous_visitors_are_sent_to_login(client, secrets):
-    for name, case in cases(secrets).items():
-        response = _call(client, case, name)
-        if name.startswith("api:"):
-            assert response.status_code == 401, name
-        else:
-            assert response.status_code == 302 and "/accounts/login/" in response["Location"], name
+    assert anonymous_failures(client, cases(secrets)) == []
     assert client.get(reverse("activities:public_news")).status_code == 200

@@ -9,11 +9,12 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
 from ocop.funding import services
 from ocop.funding.models import Disbursement, FundingSource, StateAsset, SupportGrant
 from tests.conftest import NA_RI
+from tests.scope_cases import Case, anonymous_failures, app_routes, call
 
 from .helpers import grant, make_product, pay, source
 
@@ -42,17 +43,6 @@ def secrets(province_admin, unit):
         },
     )
     return {"product": product, "source": src, "grant": g, "asset": asset}
-
-
-class Case:
-    def __init__(self, method="get", kwargs=None, data=None, expect="denied", json=False):
-        self.method, self.kwargs, self.data, self.expect, self.json = (
-            method,
-            kwargs or {},
-            data or {},
-            expect,
-            json,
-        )
 
 
 def cases(s) -> dict[str, Case]:
@@ -145,31 +135,10 @@ def cases(s) -> dict[str, Case]:
     }
 
 
-def api_names() -> set[str]:
+def routes() -> set[str]:
     from ocop.funding.api import router
 
-    return {
-        f"api:{op.view_func.__name__}" for view in router.path_operations.values() for op in view.operations
-    }
-
-
-def routes() -> set[str]:
-    def walk(patterns, ns=None):
-        for p in patterns:
-            if isinstance(p, URLResolver):
-                inner = f"{ns}:{p.namespace}" if ns and p.namespace else (p.namespace or ns)
-                yield from walk(p.url_patterns, inner)
-            elif isinstance(p, URLPattern) and p.name:
-                yield f"{ns}:{p.name}" if ns else p.name
-
-    return {n for n in walk(get_resolver().url_patterns) if n.startswith("funding:")} | api_names()
-
-
-def _call(client, case, name):
-    url = reverse(name, kwargs=case.kwargs or None)
-    if case.json:
-        return getattr(client, case.method)(url, case.data, content_type="application/json")
-    return getattr(client, case.method)(url, case.data)
+    return app_routes("funding", router=router)
 
 
 def _state():
@@ -194,7 +163,7 @@ def test_chodon_cannot_see_or_change_nari(client, chodon_officer, secrets):
     before = _state()
     failures = []
     for name, case in cases(secrets).items():
-        response = _call(client, case, name)
+        response = call(client, case, name)
         body = response.content.decode(errors="replace")
         if case.expect == "denied" and response.status_code not in (403, 404):
             failures.append(f"{name}: {response.status_code}")
@@ -237,9 +206,4 @@ def test_the_nari_officer_and_the_producer_see_them(client, nari_officer, secret
 
 
 def test_anonymous_visitors_are_sent_to_login(client, secrets):
-    for name, case in cases(secrets).items():
-        response = _call(client, case, name)
-        if name.startswith("api:"):
-            assert response.status_code == 401, name
-        else:
-            assert response.status_code == 302 and "/accounts/login/" in response["Location"], name
+    assert anonymous_failures(client, cases(secrets)) == []

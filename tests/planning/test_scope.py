@@ -8,11 +8,12 @@ import datetime as dt
 import importlib
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
 from ocop.planning import services
 from ocop.planning.models import EnteredValue, Plan, PlanTask, Target, TaskReport
 from tests.conftest import CHO_DON, NA_RI, THAI_NGUYEN
+from tests.scope_cases import Case, anonymous_failures, app_routes, call
 
 from .factories import indicator, make_plan, set_target
 from .helpers import certify, producer, product, unit
@@ -50,18 +51,6 @@ def secrets(province_admin, nari_officer):
     item = product(producer(NA_RI, f"HTX {SECRET}", registration_date=D(2025, 8, 1)), f"Sản phẩm {SECRET}")
     certify(item, 3, D(2025, 9, 1))
     return {"plan": plan, "target": target, "task": task, "entry": entry, "area": unit(NA_RI)}
-
-
-class Case:
-    def __init__(self, method="get", kwargs=None, data=None, expect="denied", json=False, query=None):
-        self.method, self.kwargs, self.data, self.expect, self.json, self.query = (
-            method,
-            kwargs or {},
-            data or {},
-            expect,
-            json,
-            query or "",
-        )
 
 
 def cases(s) -> dict[str, Case]:
@@ -137,27 +126,7 @@ def cases(s) -> dict[str, Case]:
 
 
 def routes() -> set[str]:
-    def walk(patterns, ns=None):
-        for p in patterns:
-            if isinstance(p, URLResolver):
-                inner = f"{ns}:{p.namespace}" if ns and p.namespace else (p.namespace or ns)
-                yield from walk(p.url_patterns, inner)
-            elif isinstance(p, URLPattern):
-                yield f"{ns}:{p.name}" if ns and p.name else p.name
-
-    router = importlib.import_module("ocop.planning.api").router
-    api = {
-        f"api:{op.view_func.__name__}" for view in router.path_operations.values() for op in view.operations
-    }
-    screens = {name for name in walk(get_resolver().url_patterns) if name and name.startswith("planning:")}
-    return screens | api
-
-
-def _call(client, case, name):
-    url = reverse(name, kwargs=case.kwargs or None) + case.query
-    if case.json:
-        return getattr(client, case.method)(url, case.data, content_type="application/json")
-    return getattr(client, case.method)(url, case.data)
+    return app_routes("planning", router=importlib.import_module("ocop.planning.api").router)
 
 
 def _state(s):
@@ -180,7 +149,7 @@ def test_chodon_cannot_see_or_change_nari(client, chodon_officer, secrets):
     failures = []
     before = _state(secrets)
     for name, case in cases(secrets).items():
-        response = _call(client, case, name)
+        response = call(client, case, name)
         body = response.content.decode(errors="replace")
         if case.expect == "denied" and response.status_code not in (403, 404):
             failures.append(f"{name}: {response.status_code}")
@@ -235,9 +204,4 @@ def test_a_province_plan_shows_a_commune_only_its_own_rows(client, province_admi
 
 
 def test_anonymous_visitors_are_sent_to_login(client, secrets):
-    for name, case in cases(secrets).items():
-        response = _call(client, case, name)
-        if name.startswith("api:"):
-            assert response.status_code == 401, name
-        else:
-            assert response.status_code == 302 and "/accounts/login/" in response["Location"], name
+    assert anonymous_failures(client, cases(secrets)) == []

@@ -5,13 +5,14 @@ visitor is sent to the login page (401 in the API). Every route of the programme
 from __future__ import annotations
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
 from ocop.programme import services
 from ocop.programme.choices import StageState
 from ocop.programme.models import BusinessPlan, Dossier, ProductIdea, ProgrammeCycle
 from tests.conftest import CHO_DON, NA_RI, THAI_NGUYEN
 from tests.factories import make_user
+from tests.scope_cases import Case, anonymous_failures, app_routes, call
 
 from .helpers import fill, make_product, pdf
 
@@ -56,17 +57,6 @@ def secrets(province_admin, nari_officer, unit):
         "dossier": dossier,
         "evidence": evidence,
     }
-
-
-class Case:
-    def __init__(self, method="get", kwargs=None, data=None, expect="denied", json=False):
-        self.method, self.kwargs, self.data, self.expect, self.json = (
-            method,
-            kwargs or {},
-            data or {},
-            expect,
-            json,
-        )
 
 
 def cases(s) -> dict[str, Case]:
@@ -164,31 +154,12 @@ OWN = {"programme:my"}
 DOCS = {"programme_api:api-root", "programme_api:openapi-json", "programme_api:openapi-view"}
 
 
-def routes():
-    def walk(patterns, ns=None):
-        for p in patterns:
-            if isinstance(p, URLResolver):
-                inner = f"{ns}:{p.namespace}" if ns and p.namespace else (p.namespace or ns)
-                yield from walk(p.url_patterns, inner)
-            elif isinstance(p, URLPattern):
-                yield (f"{ns}:{p.name}" if ns and p.name else p.name), p
-
-    return {
-        name: p
-        for name, p in walk(get_resolver().url_patterns)
-        if name and (name.startswith("programme:") or name.startswith("programme_api:"))
-    }
-
-
-def _call(client, case, name):
-    url = reverse(name, kwargs=case.kwargs or None)
-    if case.json:
-        return getattr(client, case.method)(url, case.data, content_type="application/json")
-    return getattr(client, case.method)(url, case.data)
+def routes() -> set[str]:
+    return app_routes("programme", "programme_api")
 
 
 def test_every_programme_route_is_walked(secrets):
-    assert sorted(set(routes()) - set(cases(secrets)) - OWN - DOCS) == []
+    assert sorted(routes() - set(cases(secrets)) - OWN - DOCS) == []
 
 
 def test_chodon_cannot_see_or_change_nari(client, chodon_officer, secrets):
@@ -203,7 +174,7 @@ def test_chodon_cannot_see_or_change_nari(client, chodon_officer, secrets):
         ProductIdea.objects.count(),
     )
     for name, case in cases(secrets).items():
-        response = _call(client, case, name)
+        response = call(client, case, name)
         body = response.content.decode(errors="replace")
         if case.expect == "denied" and response.status_code not in (403, 404):
             failures.append(f"{name}: {response.status_code}")
@@ -254,12 +225,7 @@ def test_the_nari_officer_and_the_producer_see_them(client, nari_officer, secret
 
 
 def test_anonymous_visitors_are_sent_to_login(client, secrets):
-    for name, case in cases(secrets).items():
-        response = _call(client, case, name)
-        if name.startswith("programme_api:"):
-            assert response.status_code == 401, name
-        else:
-            assert response.status_code == 302 and "/accounts/login/" in response["Location"], name
+    assert anonymous_failures(client, cases(secrets), api="programme_api:") == []
 
 
 def test_round_actions_need_the_province(client, province_admin, secrets):

@@ -7,11 +7,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
 from ocop.quality import services
 from ocop.quality.models import FollowUpAction, Inspection, InspectionCase, InspectionSample
 from ocop.registry.models import ProductStandard
+from tests.scope_cases import Case, anonymous_failures, app_routes, call
 
 from .helpers import certify, inspect, make_product
 
@@ -38,17 +39,6 @@ def secrets(province_admin):
         province_admin, inspection, {"product": product, "kind": "revocation", "note": SECRET}
     )
     return {"product": product, "inspection": inspection, "action": action, "case": case}
-
-
-class Case:
-    def __init__(self, method="get", kwargs=None, data=None, expect="denied", json=False):
-        self.method, self.kwargs, self.data, self.expect, self.json = (
-            method,
-            kwargs or {},
-            data or {},
-            expect,
-            json,
-        )
 
 
 def cases(s) -> dict[str, Case]:
@@ -114,31 +104,10 @@ def cases(s) -> dict[str, Case]:
     }
 
 
-def api_names() -> set[str]:
+def routes() -> set[str]:
     from ocop.quality.api import router
 
-    return {
-        f"api:{op.view_func.__name__}" for view in router.path_operations.values() for op in view.operations
-    }
-
-
-def routes() -> set[str]:
-    def walk(patterns, ns=None):
-        for p in patterns:
-            if isinstance(p, URLResolver):
-                inner = f"{ns}:{p.namespace}" if ns and p.namespace else (p.namespace or ns)
-                yield from walk(p.url_patterns, inner)
-            elif isinstance(p, URLPattern) and p.name:
-                yield f"{ns}:{p.name}" if ns else p.name
-
-    return {n for n in walk(get_resolver().url_patterns) if n.startswith("quality:")} | api_names()
-
-
-def _call(client, case, name):
-    url = reverse(name, kwargs=case.kwargs or None)
-    if case.json:
-        return getattr(client, case.method)(url, case.data, content_type="application/json")
-    return getattr(client, case.method)(url, case.data)
+    return app_routes("quality", router=router)
 
 
 def _state():
@@ -160,7 +129,7 @@ def test_chodon_cannot_see_or_change_nari(client, chodon_officer, secrets):
     before = _state()
     failures = []
     for name, case in cases(secrets).items():
-        response = _call(client, case, name)
+        response = call(client, case, name)
         body = response.content.decode(errors="replace")
         if case.expect == "denied" and response.status_code not in (403, 404):
             failures.append(f"{name}: {response.status_code}")
@@ -205,9 +174,4 @@ def test_the_nari_officer_and_the_producer_see_them(client, nari_officer, secret
 
 
 def test_anonymous_visitors_are_sent_to_login(client, secrets):
-    for name, case in cases(secrets).items():
-        response = _call(client, case, name)
-        if name.startswith("api:"):
-            assert response.status_code == 401, name
-        else:
-            assert response.status_code == 302 and "/accounts/login/" in response["Location"], name
+    assert anonymous_failures(client, cases(secrets)) == []

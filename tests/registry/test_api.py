@@ -128,3 +128,32 @@ def test_product_list_with_stars_on_a_date(client, nari_token, product):
 def test_categories_of_the_decision_in_force(client, nari_token):
     sets = client.get(f"{API}/categories", {"level": 3}, headers=nari_token).json()
     assert len(sets) == 26 and sets[0]["name"] == "Rau, củ, quả, hạt tươi" and sets[0]["scheme"] == "26-2026"
+
+
+def test_the_product_list_shows_what_one_product_shows_in_a_fixed_number_of_queries(
+    client, nari_token, province_admin, product, category, unit
+):
+    """The list reads only the columns ProductOut shows: each item is the product's own answer,
+    and a page of three products costs what a page of one does."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from ocop.registry import services
+
+    def listed():
+        with CaptureQueriesContext(connection) as ctx:
+            items = client.get(f"{API}/products", headers=nari_token).json()["items"]
+        return items, len(ctx.captured_queries)
+
+    listed()  # the token's first use is recorded
+    items, queries = listed()
+    assert items == [client.get(f"{API}/products/{product.pk}", headers=nari_token).json()]
+    for name in ("Mật ong bạc hà", "Chè shan tuyết"):
+        services.create_product(
+            province_admin,
+            {"name": name, "producer": product.producer, "category": category, "commune": unit(NA_RI)},
+        )
+    more, more_queries = listed()
+    assert len(more) == 3 and more_queries == queries
+    for item in more:
+        assert item == client.get(f"{API}/products/{item['id']}", headers=nari_token).json()

@@ -7,12 +7,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
 from ocop.reporting import services
 from ocop.reporting.models import Report
 from ocop.reporting.summaries import rebuild
 from tests.conftest import NA_RI, THAI_NGUYEN
+from tests.scope_cases import Case, anonymous_failures, app_routes, call
 
 from .helpers import products
 
@@ -34,17 +35,6 @@ def secrets(province_admin, nari_officer, unit):
     Report.objects.filter(pk=report.pk).update(title=f"Báo cáo {SECRET}")
     rebuild(unit(THAI_NGUYEN))
     return {"area": area, "report": Report.objects.get(pk=report.pk)}
-
-
-class Case:
-    def __init__(self, method="get", kwargs=None, data=None, expect="denied", json=False):
-        self.method, self.kwargs, self.data, self.expect, self.json = (
-            method,
-            kwargs or {},
-            data or {},
-            expect,
-            json,
-        )
 
 
 def cases(s) -> dict[str, Case]:
@@ -71,29 +61,9 @@ API_NAMES = {"get_summary", "list_reports", "get_report", "request_report"}
 
 
 def routes() -> set[str]:
-    def walk(patterns, ns=None):
-        for p in patterns:
-            if isinstance(p, URLResolver):
-                inner = f"{ns}:{p.namespace}" if ns and p.namespace else (p.namespace or ns)
-                yield from walk(p.url_patterns, inner)
-            elif isinstance(p, URLPattern):
-                yield f"{ns}:{p.name}" if ns and p.name else p.name
-
     from ocop.reporting.api import router
 
-    api = {
-        f"api:{operation.view_func.__name__}"
-        for view in router.path_operations.values()
-        for operation in view.operations
-    }
-    return {n for n in walk(get_resolver().url_patterns) if n and n.startswith("reporting:")} | api
-
-
-def _call(client, case, name):
-    url = reverse(name, kwargs=case.kwargs or None)
-    if case.json:
-        return getattr(client, case.method)(url, case.data, content_type="application/json")
-    return getattr(client, case.method)(url, case.data)
+    return app_routes("reporting", router=router)
 
 
 def test_every_reporting_route_is_walked(secrets):
@@ -105,7 +75,7 @@ def test_chodon_cannot_see_or_request_nari(client, chodon_officer, secrets):
     failures = []
     reports_before = Report.objects.count()
     for name, case in cases(secrets).items():
-        response = _call(client, case, name)
+        response = call(client, case, name)
         body = response.content.decode(errors="replace") if not response.streaming else ""
         if case.expect == "denied" and response.status_code not in (403, 404):
             failures.append(f"{name}: {response.status_code}")
@@ -131,9 +101,4 @@ def test_the_nari_officer_sees_them(client, nari_officer, secrets):
 
 
 def test_anonymous_visitors_are_sent_to_login(client, secrets):
-    for name, case in cases(secrets).items():
-        response = _call(client, case, name)
-        if name.startswith("api:"):
-            assert response.status_code == 401, name
-        else:
-            assert response.status_code == 302 and "/accounts/login/" in response["Location"], name
+    assert anonymous_failures(client, cases(secrets)) == []

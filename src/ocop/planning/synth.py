@@ -77,38 +77,31 @@ def generate(ctx) -> dict:
             ).order_by("path")
         )
         size = max(len(communes), 1) / 100
-        plans = []
-        for year in range(first_year, TODAY.year + 1):
-            plans.append(
-                Plan(
-                    kind=PlanKind.PLAN,
-                    number=f"{rng.randint(20, 300)}/KH-UBND",
-                    title=f"Kế hoạch thực hiện Chương trình OCOP năm {year} — {province.name} {MARK}",
-                    issuing_body=f"UBND {province.name}",
-                    issued_on=dt.date(year, 3, rng.randint(1, 28)),
-                    signer="Phó Chủ tịch UBND (tên minh họa)",
-                    period_start=dt.date(year, 1, 1),
-                    period_end=dt.date(year, 12, 31),
-                    area=province,
-                    state=PlanState.IN_FORCE if year == TODAY.year else PlanState.CLOSED,
-                    note=NOTE,
-                    is_illustrative=True,
-                )
+
+        # A yearly plan for each year (the arguments draw from rng in the order they are written).
+        plans = [
+            _plan(
+                province,
+                PlanKind.PLAN,
+                f"{rng.randint(20, 300)}/KH-UBND",
+                f"Kế hoạch thực hiện Chương trình OCOP năm {year} — {province.name}",
+                dt.date(year, 3, rng.randint(1, 28)),
+                "Phó Chủ tịch UBND (tên minh họa)",
+                (dt.date(year, 1, 1), dt.date(year, 12, 31)),
+                PlanState.IN_FORCE if year == TODAY.year else PlanState.CLOSED,
             )
+            for year in range(first_year, TODAY.year + 1)
+        ]
         plans.append(
-            Plan(
-                kind=PlanKind.PROGRAMME,
-                number=f"{rng.randint(300, 999)}/QĐ-UBND",
-                title=f"Chương trình OCOP {province.name} giai đoạn 2026–2030 {MARK}",
-                issuing_body=f"UBND {province.name}",
-                issued_on=dt.date(2026, 2, rng.randint(1, 28)),
-                signer="Chủ tịch UBND (tên minh họa)",
-                period_start=dt.date(2026, 1, 1),
-                period_end=dt.date(2030, 12, 31),
-                area=province,
-                state=PlanState.IN_FORCE,
-                note=NOTE,
-                is_illustrative=True,
+            _plan(
+                province,
+                PlanKind.PROGRAMME,
+                f"{rng.randint(300, 999)}/QĐ-UBND",
+                f"Chương trình OCOP {province.name} giai đoạn 2026–2030",
+                dt.date(2026, 2, rng.randint(1, 28)),
+                "Chủ tịch UBND (tên minh họa)",
+                (dt.date(2026, 1, 1), dt.date(2030, 12, 31)),
+                PlanState.IN_FORCE,
             )
         )
         for plan in plans:
@@ -202,6 +195,25 @@ def generate(ctx) -> dict:
         for key, value in changes.items():
             counts[key] += value
     return counts
+
+
+def _plan(province, kind, number: str, title: str, issued_on, signer: str, period, state):
+    from ocop.planning.models import Plan
+
+    return Plan(
+        kind=kind,
+        number=number,
+        title=f"{title} {MARK}",
+        issuing_body=f"UBND {province.name}",
+        issued_on=issued_on,
+        signer=signer,
+        period_start=period[0],
+        period_end=period[1],
+        area=province,
+        state=state,
+        note=NOTE,
+        is_illustrative=True,
+    )
 
 
 def reset() -> dict:

@@ -117,6 +117,25 @@ class ProductOut(Schema):
     is_illustrative: bool
 
 
+PRODUCT_OUT_COLUMNS = (
+    "code",
+    "name",
+    "producer__name",
+    "category__code",
+    "category__name",
+    "category__level",
+    "category__parent",
+    "category__scheme__code",
+    "commune__code",
+    "commune__name",
+    "lifecycle",
+    "description",
+    "traceability_system",
+    "traceability_url",
+    "is_illustrative",
+)
+
+
 class ProductIn(Schema):
     name: str = Field(..., min_length=1, max_length=255)
     producer_id: int = Field(..., ge=1, le=MAX_ID)
@@ -215,6 +234,7 @@ def list_products(request, filters: Query[ProductFilters]):
     qs = (
         Product.objects.for_user(request.user, "view")
         .select_related("producer", "category", "category__scheme", "commune")
+        .only(*PRODUCT_OUT_COLUMNS)  # what ProductOut shows: a page reads 50 rows of 5 tables
         .with_star_on(filters.on or timezone.localdate())
     )
     qs = qs.filter(search_q("search_folded", filters.q))
