@@ -129,6 +129,7 @@ def main() -> int:
     for e in endpoints:
         in_process(e, fixtures, measures[e.name])
 
+    cpu = {"before": cpu_check()}
     workers = args.workers or _default_workers()
     server = start_server(workers)
     try:
@@ -148,10 +149,11 @@ def main() -> int:
         trivial = measures.get("trivial_staff" if by_name[m.name].staff else "trivial")
         m.floor_ms = round(m.sql_ms + (trivial.p50_ms if trivial else 0), 2)
         m.ratio_to_floor = round(m.p50_ms / m.floor_ms, 2) if m.floor_ms else 0.0
+    cpu["after"] = cpu_check()
     tasks = {} if args.skip_tasks else timed_tasks(fixtures)
     results = {
         "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "machine": machine(),
+        "machine": machine() | {"cpu_check_ms": cpu},
         "scale": args.scale,
         "dataset": data,
         "workers": workers,
@@ -165,6 +167,10 @@ def main() -> int:
         "seconds": round(time.monotonic() - started, 1),
     }
     print_table(endpoints, measures, rss, tasks, results["targets"])
+    print(
+        "CPU check (ms, one core / both at once): before the load {before[one]} / {before[both]}, "
+        "after it {after[one]} / {after[both]}".format(**cpu)
+    )
     out = ROOT / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
@@ -231,10 +237,16 @@ def prepare(scale: str) -> dict:
 
 
 def _analyze() -> None:
+    """VACUUM (ANALYZE) the dataset, as autovacuum keeps a production database: a freshly written
+    one has no visibility map (index-only scans read the heap), its first readers write the hint
+    bits, and each summaries rebuild or rolled-back job leaves dead rows. The bench does not rely
+    on the cluster's autovacuum, which may be off (it was on one machine of this kind)."""
     from django.db import connection
 
+    started = time.monotonic()
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        cursor.execute("VACUUM (ANALYZE)")
+    print(f"VACUUM (ANALYZE) in {time.monotonic() - started:.1f} s", flush=True)
 
 
 def bench_fixtures() -> dict:
@@ -809,6 +821,31 @@ def print_table(endpoints, measures, rss, tasks, targets) -> None:
     print()
     for t in targets:
         print(f"  [{'ok' if t['met'] else 'MISSED'}] {t['target']}: {t['value']}")
+
+
+def _spin(_=None) -> float:
+    """A fixed piece of pure-Python work (sorting and summing), in ms: the best of five."""
+    best = float("inf")
+    for _ in range(5):
+        started = time.perf_counter()
+        total = 0
+        for i in range(300_000):
+            total += i * i % 7
+        sorted(range(200_000, 0, -1))
+        best = min(best, time.perf_counter() - started)
+    return best * 1000
+
+
+def cpu_check() -> dict:
+    """How fast this machine's cores are right now: the same work on one core, then on both at
+    once. The machines of one kind differ and a shared host's cores slow down under neighbours'
+    load, which moves every figure of a run; this says how much, so runs can be compared."""
+    import multiprocessing
+
+    one = _spin()
+    with multiprocessing.get_context("spawn").Pool(2) as pool:
+        both = max(pool.map(_spin, range(2)))
+    return {"one": round(one, 1), "both": round(both, 1)}
 
 
 def machine() -> dict:

@@ -4,12 +4,17 @@ steps, each notified once."""
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from ocop.certification.models import CertificateState
+from ocop.certification.reminders import remind
 from ocop.core.models import Notification
 from ocop.programme import services
 from ocop.programme.selectors import overdue_steps, reevaluation_invitations
+
+from tests.conftest import CHO_DON
 
 from .helpers import certify, fill, make_product, through_council
 
@@ -59,6 +64,35 @@ def test_invite_reevaluations_notifies_once(owner, nari_officer, chodon_officer,
     assert services.invite_reevaluations(day + dt.timedelta(days=1)) == [(certificate, 0)]
     assert Notification.objects.filter(key=f"reeval-{certificate.pk}").count() == 2
     assert not Notification.objects.filter(recipient=chodon_officer).exists()
+
+
+def _assignment_reads(day) -> tuple[int, int]:
+    with CaptureQueriesContext(connection) as ctx:
+        report = remind(day)
+    return sum('"accounts_roleassignment"' in q["sql"] for q in ctx.captured_queries), report.notices
+
+
+def test_a_run_reads_the_officers_once_however_many_communes_it_tells(
+    owner, nari_officer, chodon_officer, province_admin, product
+):
+    """`ocop remind` over the country: thousands of certificates in thousands of communes. The
+    officers to tell are read once per kind of notice, not once per certificate."""
+    day = timezone.localdate()
+    start, end = day - dt.timedelta(days=900), day + dt.timedelta(days=150)
+    certify(product, 4, start, end)
+    certify(make_product(province_admin, "Mơ vàng"), 3, start, end)
+    # Expired last week without a newer certificate: the producer and the commune are told.
+    certify(make_product(province_admin, "Bánh gio"), 3, start, day - dt.timedelta(days=7))
+    few = _assignment_reads(day)
+    for name in ("Gạo nếp", "Tương ớt", "Măng khô"):
+        certify(make_product(province_admin, name, commune=CHO_DON), 3, start, end)
+        certify(
+            make_product(province_admin, f"{name} cũ", commune=CHO_DON), 3, start, day - dt.timedelta(days=3)
+        )
+    many = _assignment_reads(day)
+    assert few[1] > 0 and many[1] > 0  # notices went out, to Chợ Đồn's officer too the second time
+    assert Notification.objects.filter(recipient=chodon_officer).count() == 6
+    assert many[0] == few[0] <= 4
 
 
 def test_overdue_commune_steps_are_listed_and_notified_once(owner, nari_officer, product):

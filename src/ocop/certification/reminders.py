@@ -14,6 +14,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Exists, F, OuterRef
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
@@ -34,15 +35,37 @@ class Report:
     lines: list[str] = field(default_factory=list)
 
 
-def commune_officers(unit):
-    """Active accounts holding the commune-officer role over the commune (or its successor)."""
-    from ocop.accounts.models import User
+class CommuneOfficers:
+    """Active accounts holding the commune-officer role over a commune (or its successor): every
+    such assignment read once, then each commune answered from memory (a run notifies about
+    thousands of records in a few thousand communes)."""
 
-    paths = {p for p in (unit.path, unit.current_path) if p}
-    users = User.objects.filter(
-        is_active=True, role_assignments__role__code="commune_officer", role_assignments__area__path__in=paths
-    )
-    return list(users.distinct())
+    def __init__(self):
+        self._by_path: dict[str, dict] | None = None
+
+    def __call__(self, unit) -> list:
+        from ocop.accounts.models import RoleAssignment
+
+        if self._by_path is None:
+            self._by_path = {}
+            assignments = (
+                RoleAssignment.objects.active()
+                .filter(user__is_active=True, role__code="commune_officer", area__isnull=False)
+                .select_related("user")
+                .annotate(area_path=F("area__path"))
+                .order_by("user_id")
+            )
+            for a in assignments:
+                self._by_path.setdefault(a.area_path, {})[a.user_id] = a.user
+        seen = {}
+        for path in {p for p in (unit.path, unit.current_path) if p}:
+            seen.update(self._by_path.get(path, {}))
+        return [seen[pk] for pk in sorted(seen)]
+
+
+def commune_officers(unit) -> list:
+    """Active accounts holding the commune-officer role over the commune (or its successor)."""
+    return CommuneOfficers()(unit)
 
 
 def remind(day: dt.date) -> Report:
@@ -60,21 +83,22 @@ def remind(day: dt.date) -> Report:
             )
         report.notices += sum(n for _c, n in programme.invite_reevaluations(day))
         # Certificates that ended in the last 30 days without a newer one.
+        # Not those re-evaluated in time: a newer certificate follows them.
+        newer = Certificate.objects.filter(product=OuterRef("product"), issued_on__gt=OuterRef("issued_on"))
         recently_expired = (
             Certificate.objects.filter(status_q(Status.EXPIRED, day))
             .filter(valid_until__gte=day - dt.timedelta(days=30))
+            .exclude(Exists(newer))
             .select_related("product", "product__producer", "product__commune")
+            .prefetch_related("product__producer__accounts")
         )
+        officers = CommuneOfficers()
         for certificate in recently_expired:
-            if Certificate.objects.filter(
-                product=certificate.product, issued_on__gt=certificate.issued_on
-            ).exists():
-                continue  # re-evaluated in time: a newer certificate follows it
             report.expired += 1
             product = certificate.product
             report.notices += len(
                 notify(
-                    [*product.producer.accounts.all(), *commune_officers(product.commune)],
+                    [*product.producer.accounts.all(), *officers(product.commune)],
                     _("The OCOP certificate of %(product)s has expired") % {"product": product},
                     _("It was valid until %(until)s.") % {"until": f"{certificate.end:%d/%m/%Y}"},
                     url=certificate.get_absolute_url(),

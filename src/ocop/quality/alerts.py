@@ -37,13 +37,15 @@ def standards_to_alert(day: dt.date):
 
 def notify_standard_expiry(day: dt.date) -> tuple[int, int]:
     """Send the alerts due on `day`; returns (standards concerned, notices sent)."""
-    from ocop.certification.reminders import commune_officers
+    from ocop.certification.reminders import CommuneOfficers
 
     standards = notices = 0
-    for standard in standards_to_alert(day):
+    commune_officers = CommuneOfficers()
+    for standard in standards_to_alert(day).prefetch_related("product__producer__accounts"):
         standards += 1
         product = standard.product
-        users = [*product.producer.accounts.filter(is_active=True), *commune_officers(product.commune)]
+        accounts = [u for u in product.producer.accounts.all() if u.is_active]
+        users = [*accounts, *commune_officers(product.commune)]
         expired = standard.expires_on < day
         values = {
             "standard": str(standard),
