@@ -158,6 +158,28 @@ def test_documents_are_downloaded_by_those_in_scope(client, proposed, owner, cho
     assert client.get(reverse("programme:dossier_document", args=[proposed.pk, "mau-99"])).status_code == 404
 
 
+@pytest.mark.parametrize("form", sorted(documents.TEMPLATES))
+def test_each_document_downloads_as_pdf_with_all_the_words_of_the_word_file(client, proposed, owner, form):
+    import re
+
+    from pypdf import PdfReader
+
+    from ocop.audit.models import AuditEvent
+
+    client.force_login(owner)
+    docx = client.get(reverse("programme:dossier_document", args=[proposed.pk, form])).content
+    response = client.get(reverse("programme:dossier_document_pdf", args=[proposed.pk, form]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    name = f"{form}-{proposed.code}-v1.pdf"
+    assert response["Content-Disposition"] == f'attachment; filename="{name}"'
+    assert AuditEvent.objects.filter(action="export", message=name, object_id=str(proposed.pk)).exists()
+    pdf = re.sub(r"\s+", "", "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages))
+    words = [re.sub(r"\s+", "", line) for line in text_of(docx).splitlines()]
+    missing = [w for w in words if w and w not in pdf]
+    assert not missing, missing[:3]
+    assert unicodedata.normalize("NFC", "HTXMiếndongTàiHoan") in pdf
+
+
 def test_community_tourism_letter_sends_no_samples(owner, nari_officer, province_admin):
     from .helpers import make_product
 

@@ -13,7 +13,6 @@ from ocop.certification.reminders import remind
 from ocop.core.models import Notification
 from ocop.programme import services
 from ocop.programme.selectors import overdue_steps, reevaluation_invitations
-
 from tests.conftest import CHO_DON
 
 from .helpers import certify, fill, make_product, through_council

@@ -110,6 +110,7 @@ def cases(s) -> dict[str, Case]:
         "programme:evidence_delete": Case("post", {"pk": d, "evidence_id": s["evidence"].pk}),
         "programme:dossier_version": Case(kwargs={"pk": d, "number": 1}),
         "programme:dossier_document": Case(kwargs={"pk": d, "form": "mau-02"}),
+        "programme:dossier_document_pdf": Case(kwargs={"pk": d, "form": "mau-01"}),
         "programme:dossier_action": Case("post", {"pk": d, "action": "commune-return"}, {"reason": "x"}),
         # The API.
         "programme_api:list_programme_cycles": Case(expect="absent"),

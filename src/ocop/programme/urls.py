@@ -59,5 +59,10 @@ urlpatterns = [
         views.DossierDocumentView.as_view(),
         name="dossier_document",
     ),
+    path(
+        "dossiers/<id:pk>/documents/<slug:form>.pdf",
+        views.DossierDocumentView.as_view(as_pdf=True),
+        name="dossier_document_pdf",
+    ),
     path("dossiers/<id:pk>/<slug:action>/", views.DossierActionView.as_view(), name="dossier_action"),
 ]

@@ -935,7 +935,10 @@ DOCUMENTS = {
 
 
 class DossierDocumentView(LoginRequiredMixin, View):
-    """Mẫu 01, 02, 03 and the proposal letter as Word documents, filled from the dossier."""
+    """Mẫu 01, 02, 03 and the proposal letter as Word documents filled from the dossier, or the
+    same document as PDF (`as_pdf`: to print, sign and file, or to archive as it was sent)."""
+
+    as_pdf = False
 
     def get(self, request, pk, form):
         from . import documents
@@ -947,14 +950,20 @@ class DossierDocumentView(LoginRequiredMixin, View):
         number = request.GET.get("version", "")
         version = next((v for v in versions if str(v.number) == number), versions[-1])
         data = documents.render(form, dossier, version)
-        name = f"{form}-{dossier.code or dossier.pk}-v{version.number}.docx"
+        name = f"{form}-{dossier.code or dossier.pk}-v{version.number}"
+        if self.as_pdf:
+            from ocop.core.docx_pdf import docx_to_pdf
+
+            data, name, mime = docx_to_pdf(data, identifier=name.encode()), f"{name}.pdf", "application/pdf"
+        else:
+            name, mime = f"{name}.docx", documents.DOCX_MIME
         from ocop.audit import services as audit
 
         with transaction.atomic():
             audit.record(
                 actor=user_or_none(request), action="export", obj=dossier, message=name, area=dossier.commune
             )
-        response = HttpResponse(data, content_type=documents.DOCX_MIME)
+        response = HttpResponse(data, content_type=mime)
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
 
