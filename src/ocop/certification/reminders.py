@@ -63,11 +63,6 @@ class CommuneOfficers:
         return [seen[pk] for pk in sorted(seen)]
 
 
-def commune_officers(unit) -> list:
-    """Active accounts holding the commune-officer role over the commune (or its successor)."""
-    return CommuneOfficers()(unit)
-
-
 def remind(day: dt.date) -> Report:
     from ocop.programme import selectors as programme_selectors
     from ocop.programme import services as programme
@@ -82,8 +77,8 @@ def remind(day: dt.date) -> Report:
                 f"{certificate.window_closes:%d/%m/%Y}, {_('expires')} {certificate.valid_until:%d/%m/%Y}"
             )
         report.notices += sum(n for _c, n in programme.invite_reevaluations(day))
-        # Certificates that ended in the last 30 days without a newer one.
-        # Not those re-evaluated in time: a newer certificate follows them.
+        # Certificates that ended in the last 30 days without a newer one (not those re-evaluated
+        # in time: a newer certificate follows them).
         newer = Certificate.objects.filter(product=OuterRef("product"), issued_on__gt=OuterRef("issued_on"))
         recently_expired = (
             Certificate.objects.filter(status_q(Status.EXPIRED, day))
