@@ -1,15 +1,19 @@
 """The OCOP cycle end to end in Chromium: a producer files a product idea, the commune accepts it;
-a dossier of the product goes through a council session (the evaluation flow); the coordination
-office drafts and records the recognition decision; the certificate PDF downloads; its QR code,
-decoded from the PNG, opens the public verification page, which says valid."""
+a dossier of the product goes through a council session (the evaluation flow) and the producer
+downloads its registration form (Mẫu 01) as PDF; the coordination office drafts and records the
+recognition decision; the certificate PDF downloads; its QR code, decoded from the PNG, opens the
+public verification page, which says valid."""
 
 import datetime as dt
 import io
+import re
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 import zxingcpp
 from PIL import Image
+from pypdf import PdfReader
 
 from ocop.certification.models import Certificate
 from ocop.programme.models import ProductIdea
@@ -67,6 +71,17 @@ def test_idea_to_verified_certificate(
     dossier = through_council(office, owner, officer, product, total=76, year=2026)
     result = dossier.entry.result
     assert (result.average, result.stars) == (76, 4)
+
+    # The producer downloads the registration form (Mẫu 01) as PDF from the dossier's Documents menu.
+    sign_in(page, live_server, "htx.taihoan")
+    page.goto(f"{live_server.url}{dossier.get_absolute_url()}")
+    page.locator(".dropdown:has([data-testid=doc-mau-01-pdf]) > button").click()
+    with page.expect_download() as download:
+        page.click("[data-testid=doc-mau-01-pdf]")
+    form_pdf = Path(download.value.path()).read_bytes()
+    (output_dir / "mau-01.pdf").write_bytes(form_pdf)
+    text = re.sub(r"\s+", " ", "".join(p.extract_text() for p in PdfReader(io.BytesIO(form_pdf)).pages))
+    assert "PHIẾU ĐĂNG KÝ" in text and "Tên sản phẩm: Miến dong Tài Hoan" in text
 
     # The office drafts the recognition decision and records it as signed.
     sign_in(page, live_server, "vpdp")
