@@ -86,23 +86,23 @@ def _blocks(container, parent) -> list[str]:
     return out
 
 
-def _style_value(paragraph, name: str):
-    """A paragraph format value: the paragraph's own, else its style's (and the style's bases)."""
-    value = getattr(paragraph.paragraph_format, name)
+def _inherited(own, paragraph, part: str, name: str):
+    """A format value: the paragraph's or run's own (`own`), else its paragraph style's (and the
+    style's bases). `part` is the style's "paragraph_format" or "font"."""
+    value = getattr(own, name)
     style = paragraph.style
     while value is None and style is not None:
-        value = getattr(style.paragraph_format, name)
+        value = getattr(getattr(style, part), name)
         style = style.base_style
     return value
+
+
+def _style_value(paragraph, name: str):
+    return _inherited(paragraph.paragraph_format, paragraph, "paragraph_format", name)
 
 
 def _font_value(run, paragraph, name: str):
-    value = getattr(run.font, name)
-    style = paragraph.style
-    while value is None and style is not None:
-        value = getattr(style.font, name)
-        style = style.base_style
-    return value
+    return _inherited(run.font, paragraph, "font", name)
 
 
 def _paragraph(paragraph: Paragraph) -> str:
