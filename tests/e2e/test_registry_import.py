@@ -2,6 +2,7 @@
 imported product by typing its name without diacritics."""
 
 import io
+import re
 
 import pytest
 from openpyxl import Workbook
@@ -78,6 +79,10 @@ def test_import_fix_and_find(units_loaded, live_server, page, output_dir):
     page.goto(f"{live_server.url}/registry/products/")
     page.fill("[data-testid=filter-form] input[name=q]", "mien dong do con minh")
     page.press("[data-testid=filter-form] input[name=q]", "Enter")
+    # The list is filtered in place (htmx): wait for its address and for no request in flight, so
+    # that the click below is not undone by a late swap.
+    page.wait_for_url(re.compile(r"[?&]q=mien"))
+    page.wait_for_function("() => !document.querySelector('[data-testid=filter-form].htmx-request')")
     page.wait_for_selector("[data-testid=object-table] a:has-text('Miến dong đỏ Côn Minh')")
     page.click("[data-testid=object-table] a:has-text('Miến dong đỏ Côn Minh')")
     page.wait_for_url(f"**/registry/products/{product.pk}/")
