@@ -22,13 +22,13 @@ class Case:
 
 
 def url_names(patterns=None, ns: str | None = None):
-    """(name, pattern) of every named URL, namespaced ("registry:product_list")."""
+    """(name, pattern) of every URL, namespaced ("registry:product_list"); None for an unnamed one."""
     for p in get_resolver().url_patterns if patterns is None else patterns:
         if isinstance(p, URLResolver):
             inner = f"{ns}:{p.namespace}" if ns and p.namespace else (p.namespace or ns)
             yield from url_names(p.url_patterns, inner)
-        elif isinstance(p, URLPattern) and p.name:
-            yield (f"{ns}:{p.name}" if ns else p.name), p
+        elif isinstance(p, URLPattern):
+            yield (f"{ns}:{p.name}" if ns and p.name else p.name), p
 
 
 def api_names(router) -> set[str]:
@@ -41,7 +41,7 @@ def api_names(router) -> set[str]:
 def app_routes(*namespaces: str, router=None) -> set[str]:
     """The screens of these URL namespaces and the operations of the app's API router."""
     prefixes = tuple(f"{n}:" for n in namespaces)
-    screens = {name for name, _ in url_names() if name.startswith(prefixes)}
+    screens = {name for name, _ in url_names() if name and name.startswith(prefixes)}
     return screens | (api_names(router) if router is not None else set())
 
 

@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from dataclasses import dataclass, field
 
 import pytest
 from django.db import transaction
-from django.urls import URLPattern, URLResolver, get_resolver
 
 from ocop.accounts import services
 from ocop.audit import services as audit
@@ -26,6 +24,7 @@ from ocop.registry import services as registry
 from ocop.registry.models import Producer, Product, ProductCategory
 from tests.conftest import NA_RI
 from tests.factories import make_user
+from tests.scope_cases import Case, api_names, url_names
 
 pytestmark = pytest.mark.django_db
 
@@ -95,17 +94,6 @@ OWN = {
     "programme:my",
     "api:my_work",
 }
-
-
-@dataclass
-class Case:
-    method: str = "get"
-    kwargs: dict = field(default_factory=dict)
-    data: dict = field(default_factory=dict)
-    # "denied": 403/404 expected. "refused": 400/403/404 (a form or payload refused, nothing
-    # written). "absent": 200 allowed, but the secret must not appear.
-    expect: str = "denied"
-    json: bool = False
 
 
 def scoped_cases(secrets) -> dict[str, Case]:
@@ -308,15 +296,7 @@ def evaluation_cases(secrets) -> dict[str, Case]:
 
 
 def all_routes():
-    def walk(patterns, ns=None):
-        for p in patterns:
-            if isinstance(p, URLResolver):
-                inner = f"{ns}:{p.namespace}" if ns and p.namespace else (p.namespace or ns)
-                yield from walk(p.url_patterns, inner)
-            elif isinstance(p, URLPattern):
-                yield f"{ns}:{p.name}" if ns and p.name else p.name, p
-
-    return list(walk(get_resolver().url_patterns))
+    return list(url_names())
 
 
 @pytest.fixture
@@ -436,17 +416,10 @@ def walked_elsewhere() -> set[str]:
     import importlib
 
     apps = ("programme", "planning", "reporting", "activities", "quality", "funding")
-    api_names = set()
+    api = set()
     for app in apps:
-        router = importlib.import_module(f"ocop.{app}.api").router
-        api_names |= {
-            operation.view_func.__name__
-            for view in router.path_operations.values()
-            for operation in view.operations
-        }
-    return {name for name, _p in all_routes() if name and name.split(":")[0] in apps} | {
-        f"api:{n}" for n in api_names
-    }
+        api |= api_names(importlib.import_module(f"ocop.{app}.api").router)
+    return {name for name, _p in all_routes() if name and name.split(":")[0] in apps} | api
 
 
 def test_every_route_is_classified(secrets):
