@@ -70,13 +70,13 @@ def remind(day: dt.date) -> Report:
     report = Report()
     with override("vi"), transaction.atomic():
         # Re-evaluation windows (the programme's invitation: skips certificates whose dossier is filed).
-        for certificate in programme_selectors.reevaluation_invitations(day):
+        for certificate, sent in programme.invite_reevaluations(day):
             report.window += 1
+            report.notices += sent
             report.lines.append(
                 f"{certificate.public_id} {certificate.product.name}: {_('file the re-evaluation by')} "
                 f"{certificate.window_closes:%d/%m/%Y}, {_('expires')} {certificate.valid_until:%d/%m/%Y}"
             )
-        report.notices += sum(n for _c, n in programme.invite_reevaluations(day))
         # Certificates that ended in the last 30 days without a newer one (not those re-evaluated
         # in time: a newer certificate follows them).
         newer = Certificate.objects.filter(product=OuterRef("product"), issued_on__gt=OuterRef("issued_on"))
