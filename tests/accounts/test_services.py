@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from ocop.accounts import services
 from ocop.accounts.models import ApiToken, Role, RoleAssignment, User
@@ -111,7 +112,7 @@ def test_grant_and_revoke_are_audited_and_scoped(province_admin, chodon_officer,
         chodon_officer,
         role("province_officer"),
         unit(THAI_NGUYEN),
-        valid_until=dt.date.today() + dt.timedelta(days=30),
+        valid_until=timezone.localdate() + dt.timedelta(days=30),
     )
     assert AuditEvent.objects.filter(action="grant", object_id=str(chodon_officer.pk)).exists()
     with pytest.raises(ValidationError):  # same role, same area twice

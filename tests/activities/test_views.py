@@ -12,6 +12,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from ocop.activities import checklist, services
 from ocop.activities.models import EventParticipation, PromotionEvent, SalesPointAssessment
@@ -112,7 +113,7 @@ def test_the_listing_overview_shows_the_share_of_certified_products_online(clien
     listed = make_product(province_admin, "Miến dong Tài Hoan")
     unlisted = make_product(province_admin, "Mật ong Na Rì")
     uncertified = make_product(province_admin, "Bánh khảo")
-    today = dt.date.today()
+    today = timezone.localdate()
     certify(listed, 4, today - dt.timedelta(days=30))
     certify(unlisted, 3, today - dt.timedelta(days=30))
     MarketplaceListing.objects.create(product=listed, platform="shopee", url="https://shopee.vn/mien-dong")

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from ocop.audit.models import AuditEvent
 from ocop.funding import services
@@ -46,7 +47,7 @@ def test_disbursements_never_exceed_the_approved_amount(province_admin, product)
         ({"amount": -5}, "amount"),
         ({"amount": "1.5"}, "amount"),
         ({"amount": 1000, "date": dt.date(2026, 1, 31)}, "date"),  # before the decision
-        ({"amount": 1000, "date": dt.date.today() + dt.timedelta(days=1)}, "date"),
+        ({"amount": 1000, "date": timezone.localdate() + dt.timedelta(days=1)}, "date"),
     ],
 )
 def test_invalid_disbursements_are_refused(province_admin, product, data, field):
@@ -73,7 +74,7 @@ def test_the_approved_amount_cannot_drop_below_what_was_paid(province_admin, pro
         ({"decision_number": ""}, "decision_number"),
         ({"kind": "gift"}, "kind"),
         ({"responsible_unit": ""}, "responsible_unit"),
-        ({"day": dt.date.today() + dt.timedelta(days=2)}, "decision_date"),
+        ({"day": timezone.localdate() + dt.timedelta(days=2)}, "decision_date"),
     ],
 )
 def test_invalid_grants_are_refused(province_admin, product, changes, field):

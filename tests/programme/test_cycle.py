@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from ocop.evaluation import services as evaluation
 from ocop.programme import services
@@ -152,7 +153,7 @@ def test_extra_rounds_only_where_the_council_regulation_provides(province_admin,
 def test_a_round_closes_only_when_its_dossiers_are_concluded(province_admin, owner, nari_officer, product):
     from tests.evaluation.helpers import chair, score_to, scorers
 
-    year = dt.date.today().year + 1
+    year = timezone.localdate().year + 1
     _cycle, round_ = open_cycle(province_admin, year)
     council = make_council(province_admin, members=1, secretary=False)
     session = evaluation.create_session(

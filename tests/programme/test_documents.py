@@ -7,6 +7,7 @@ import unicodedata
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from docx import Document
 
 from ocop.programme import documents, services
@@ -112,7 +113,7 @@ def test_mau_03_and_the_letter_hold_the_communes_assessment(proposed):
 
 def test_an_upgrade_report_lists_what_changed(owner, nari_officer, province_admin, product):
     first = through_council(province_admin, owner, nari_officer, product, total=60)
-    certify(product, 3, dt.date.today() - dt.timedelta(days=30), result=first.entry.result)
+    certify(product, 3, timezone.localdate() - dt.timedelta(days=30), result=first.entry.result)
     upgrade = services.start_dossier(owner, {"product": product, "kind": "upgrade"})
     services.update_draft(
         owner, upgrade, {"changes_summary": "Đạt chứng nhận HACCP.", "markets": "Xuất khẩu Nhật Bản."}

@@ -475,7 +475,7 @@ def test_demo_reset_removes_the_records_of_demo_products(owner, nari_officer, pr
     from ocop.programme.models import Dossier, DossierVersion
 
     first = through_council(province_admin, owner, nari_officer, product, total=60)
-    certify(product, 3, dt.date.today() - dt.timedelta(days=30), result=first.entry.result)
+    certify(product, 3, timezone.localdate() - dt.timedelta(days=30), result=first.entry.result)
     upgrade = services.start_dossier(owner, {"product": product, "kind": "upgrade"})
     assert upgrade.previous == first
     assert reset_for_products([product.pk]) == 2

@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from ocop.audit.models import AuditEvent
 from ocop.certification.models import CertificateState, RevocationGround
@@ -35,7 +36,7 @@ def test_an_inspection_is_recorded_in_the_producers_commune_and_audited(province
         ({"inspecting_body": ""}, "inspecting_body"),
         ({"responsible_unit": "  "}, "responsible_unit"),
         ({"state": "scheduled", "outcome": "failed"}, "outcome"),
-        ({"date": dt.date.today() + dt.timedelta(days=3)}, "date"),
+        ({"date": timezone.localdate() + dt.timedelta(days=3)}, "date"),
         ({"kind": "sometimes"}, "kind"),
     ],
 )
@@ -54,7 +55,7 @@ def test_products_must_be_the_producers(province_admin, product):
 
 
 def test_a_scheduled_inspection_may_be_in_the_future(province_admin, product):
-    day = dt.date.today() + dt.timedelta(days=30)
+    day = timezone.localdate() + dt.timedelta(days=30)
     inspection = inspect(province_admin, product, state="scheduled", outcome="pending", day=day)
     assert inspection.date == day
 

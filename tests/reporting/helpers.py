@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import timezone
+
 from ocop.geo.models import AdminUnit
 from ocop.reporting.summaries import rebuild
 from tests.conftest import THAI_NGUYEN
@@ -14,7 +16,7 @@ def products(
     office, n: int, commune: str, *, stars: int = 3, issued: dt.date | None = None, prefix: str = "SP"
 ):
     """`n` products of `commune`, each with a certificate valid today."""
-    issued = issued or dt.date.today() - dt.timedelta(days=30)
+    issued = issued or timezone.localdate() - dt.timedelta(days=30)
     made = []
     for i in range(n):
         product = make_product(
@@ -34,7 +36,7 @@ def plan_in_force(number: str):
     from ocop.planning.choices import PlanState
     from ocop.planning.models import Plan
 
-    today = dt.date.today()
+    today = timezone.localdate()
     return Plan.objects.create(
         number=number,
         title="Kế hoạch OCOP năm nay (thử nghiệm)",

@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from ocop.geo.models import AdminUnit
 from ocop.planning import indicators
@@ -124,7 +125,7 @@ def test_the_activities_card_shows_the_counters_stored_at_rebuild(
         indicators.Counter("support_amount", lambda a, s, e: Decimal("1500000")),
     )
     rebuild_home()
-    today = dt.date.today()
+    today = timezone.localdate()
     assert (THAI_NGUYEN, dt.date(today.year, 1, 1), today) in calls
     client.force_login(province_officer)
     calls.clear()
@@ -164,7 +165,7 @@ def test_targets_of_the_plan_in_force_are_summarised_with_their_light(
 ):
     from ocop.planning.models import Indicator, Target
 
-    today = dt.date.today()
+    today = timezone.localdate()
     plan = plan_in_force("99/KH-UBND")
     Target.objects.create(
         plan=plan, indicator=Indicator.objects.get(code="new_products_3star"), area=unit(THAI_NGUYEN), value=4

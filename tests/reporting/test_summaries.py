@@ -10,6 +10,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db.models import Sum
+from django.utils import timezone
 
 from ocop.certification.models import Certificate
 from ocop.geo.models import AdminUnit
@@ -105,7 +106,7 @@ def test_a_write_rebuilds_the_province_once_per_transaction(
             product,
             {
                 "stars": 4,
-                "issued_on": dt.date.today() - dt.timedelta(days=10),
+                "issued_on": timezone.localdate() - dt.timedelta(days=10),
                 "decision_number": "12/QĐ-UBND",
             },
         )
