@@ -55,6 +55,15 @@ DEMO_ACCOUNTS = [
     DemoAccount(
         "xa.chodon", "Ma Thị Lan", "commune_officer", "2025/19/02020/", "UBND xã Chợ Đồn", "Công chức Kinh tế"
     ),
+    # The commune of the demo producer (HTX Tài Hoan): its ideas, plans and dossiers come here.
+    DemoAccount(
+        "xa.conminh",
+        "Triệu Văn Sơn",
+        "commune_officer",
+        "2025/19/02185/",
+        "UBND xã Côn Minh",
+        "Công chức Kinh tế",
+    ),
     DemoAccount(
         "hoidong.chutich",
         "Vũ Đức Thành",

@@ -553,7 +553,7 @@ def _check_idea(idea: ProductIdea) -> dict[str, list[str]]:
         idea, exclude=["commune", "filed_by", "cycle", "producer", "existing_product", "category"]
     )
     if idea.producer_id and not idea.commune_id:
-        idea.commune = idea.producer.commune
+        idea.commune = _current_commune(idea.producer.commune)
     commune_errors = check_commune(
         idea.commune if idea.commune_id else None, None, check_date=idea.pk is None
     )
@@ -590,7 +590,8 @@ def create_idea(actor, data: dict[str, Any], submit: bool = False) -> ProductIde
     idea = ProductIdea(state=IdeaState.DRAFT, filed_by=_user(actor))
     _assign(idea, data, IDEA_FIELDS)
     if idea.producer_id and is_own(actor, idea.producer):
-        idea.commune = idea.producer.commune  # a producer files with their own commune
+        # A producer files with their own commune — today's, if it is registered in a former one.
+        idea.commune = _current_commune(idea.producer.commune)
     errors = _check_idea(idea)
     if errors:
         raise ValidationError(errors)
