@@ -3,6 +3,7 @@
 commune (`xa.conminh`) is told and accepts it — a business plan is started for the producer."""
 
 import pytest
+from django.core.exceptions import PermissionDenied
 
 from ocop.accounts.models import User
 from ocop.core.demo import load_demo_accounts
@@ -36,7 +37,7 @@ def test_the_demo_producers_idea_reaches_the_demo_officer_of_its_commune():
     assert Notification.objects.filter(recipient=officer, url=idea.get_absolute_url()).exists()
     # The officers of other communes neither hear of it nor may decide it.
     assert not Notification.objects.filter(recipient__username="xa.nari").exists()
-    with pytest.raises(services.PermissionDenied):
+    with pytest.raises(PermissionDenied):
         services.review_idea(User.objects.get(username="xa.nari"), idea, "accept")
     services.review_idea(officer, idea, "accept")
     idea.refresh_from_db()
